@@ -1,0 +1,56 @@
+# Movie Genie tracking stack. `make help` lists the targets.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+COMPOSE ?= docker compose
+
+.PHONY: help bootstrap demo test test-python test-frontend up down logs train train-local \
+        mlflow lint format bench bench-models
+
+help: ## List the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+bootstrap: ## Install what is missing: Debian packages (as root), .venv, npm packages
+	@scripts/bootstrap.sh
+
+demo: bootstrap ## Whole stack natively on embedded defaults: train, then serve the dashboard
+	@echo "make demo: not built yet (issue 7)" >&2; exit 1
+
+test: bootstrap ## Run every test (Python suite, frontend unit tests) with real servers
+	@$(MAKE) --no-print-directory test-python
+
+test-python: ## Python suite only (assumes bootstrap)
+	$(PY) -m pytest
+
+up: ## Start the compose stack (needs Docker and a .env; see .env.example)
+	$(COMPOSE) up -d --wait
+
+down: ## Stop the compose stack
+	$(COMPOSE) down
+
+logs: ## Follow the compose stack's logs
+	$(COMPOSE) logs -f
+
+train: ## Run the DVC pipeline in the trainer container against the compose stack
+	@echo "make train: not built yet (issue 4)" >&2; exit 1
+
+train-local: ## Run the DVC pipeline natively against $$MLFLOW_TRACKING_URI
+	@echo "make train-local: not built yet (issue 4)" >&2; exit 1
+
+mlflow: bootstrap ## Native tracking server (SQLite + .state/mlflow by default; env overrides)
+	$(PY) services/mlflow-server/entrypoint.py
+
+lint: bootstrap ## Static checks: ruff, compose config, hadolint
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/docker-compose --env-file .env.example -f docker-compose.yml config -q
+	$(VENV)/bin/hadolint services/*/Dockerfile
+
+format: bootstrap ## Fix formatting and import order
+	$(VENV)/bin/ruff check --fix .
+
+bench: bootstrap ## Benchmarks, printed as ratios against a baseline measured in the same run
+	@echo "make bench: not built yet" >&2; exit 1
+
+bench-models: bootstrap ## Model quality/speed table on ML-100k test (popularity, two-tower, BERT4Rec)
+	@echo "make bench-models: not built yet (issue 3)" >&2; exit 1

@@ -1,0 +1,52 @@
+"""Session-wide real servers: Postgres, an S3 endpoint and an MLflow tracking server on both.
+
+Tests that log runs should use their own experiment name, since the server is shared.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from tests.harness.mlflow_server import CLIENT_SECRETS, MlflowServer
+from tests.harness.postgres import PostgresCluster
+from tests.harness.s3 import S3Endpoint
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    cluster = PostgresCluster().init()
+    yield cluster
+    cluster.destroy()
+
+
+@pytest.fixture(scope="session")
+def s3(tmp_path_factory):
+    endpoint = S3Endpoint(tmp_path_factory.mktemp("s3")).start()
+    yield endpoint
+    endpoint.stop()
+
+
+@pytest.fixture(scope="session")
+def mlflow_server(tmp_path_factory, postgres, s3):
+    """The production shape: Postgres for runs, S3 for artifacts, proxied by the server."""
+    server = MlflowServer(
+        tmp_path_factory.mktemp("mlflow"), backend_uri=postgres.uri,
+        artifacts_destination=f"s3://{s3.bucket}/artifacts", env=s3.server_env(),
+    ).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def tracking_uri(mlflow_server, monkeypatch):
+    """Point MLflow clients at the harness server, holding no S3 credentials of their own."""
+    for name in CLIENT_SECRETS:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", mlflow_server.url)
+    return mlflow_server.url
+
+
+def pytest_configure(config):
+    os.environ.setdefault("MLFLOW_HTTP_REQUEST_MAX_RETRIES", "2")
