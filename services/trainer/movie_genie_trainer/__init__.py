@@ -1,0 +1,1 @@
+"""Movie Genie trainer: MovieLens data, recommenders, one evaluation protocol, MLflow tracking."""
