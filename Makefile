@@ -35,7 +35,7 @@ logs: ## Follow the compose stack's logs
 train: ## Run the DVC pipeline in the trainer container against the compose stack
 	@echo "make train: not built yet (issue 4)" >&2; exit 1
 
-train-local: ## Run the DVC pipeline natively against $$MLFLOW_TRACKING_URI
+train-local: ## Run the DVC pipeline natively against MLFLOW_TRACKING_URI
 	@echo "make train-local: not built yet (issue 4)" >&2; exit 1
 
 mlflow: bootstrap ## Native tracking server (SQLite + .state/mlflow by default; env overrides)
@@ -49,8 +49,10 @@ lint: bootstrap ## Static checks: ruff, compose config, hadolint
 format: bootstrap ## Fix formatting and import order
 	$(VENV)/bin/ruff check --fix .
 
-bench: bootstrap ## Benchmarks, printed as ratios against a baseline measured in the same run
-	@echo "make bench: not built yet" >&2; exit 1
+BENCHES := $(filter-out bench/bench_models.py,$(sort $(wildcard bench/bench_*.py)))
+bench: bootstrap ## Benchmarks (logging overhead, API latency, frontend), as ratios vs a same-run baseline
+	@if [ -z "$(BENCHES)" ]; then echo "make bench: no benchmark built yet" >&2; exit 1; fi
+	@set -e; for script in $(BENCHES); do echo "== $$script"; $(PY) $$script; done
 
 bench-models: bootstrap ## Model quality/speed table on ML-100k test (popularity, two-tower, BERT4Rec)
 	@echo "make bench-models: not built yet (issue 3)" >&2; exit 1
