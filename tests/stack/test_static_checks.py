@@ -1,0 +1,119 @@
+"""Static checks of what cannot run here (no Docker engine): compose config and Dockerfiles."""
+
+from __future__ import annotations
+
+import glob
+import json
+import os
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+REPO = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+COMPOSE_FILE = REPO / "docker-compose.yml"
+DOCKERFILES = sorted(REPO.glob("services/*/Dockerfile"))
+
+
+def compose(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if k not in read_env_example()}
+    return subprocess.run([str(BIN / "docker-compose"), "-f", str(COMPOSE_FILE), *args],
+                          capture_output=True, text=True, cwd=REPO, env={**clean, **(env or {})})
+
+
+def read_env_example() -> dict[str, str]:
+    pairs = {}
+    for line in (REPO / ".env.example").read_text().splitlines():
+        if line.strip() and not line.lstrip().startswith("#"):
+            key, _, value = line.partition("=")
+            pairs[key.strip()] = value.strip()
+    return pairs
+
+
+def test_compose_config_passes_with_env_example():
+    result = compose("--env-file", ".env.example", "config", "-q")
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("secret", ["POSTGRES_PASSWORD", "MINIO_ROOT_PASSWORD"])
+def test_compose_config_fails_naming_a_missing_secret(secret, tmp_path):
+    partial = {k: v for k, v in read_env_example().items() if k != secret}
+    env_file = tmp_path / ".env"
+    env_file.write_text("".join(f"{k}={v}\n" for k, v in partial.items()))
+    result = compose("--env-file", str(env_file), "config", "-q")
+    assert result.returncode != 0
+    assert secret in result.stderr and ".env" in result.stderr
+
+
+def resolved_compose() -> dict:
+    result = compose("--env-file", ".env.example", "config", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_only_ui_and_api_ports_are_published():
+    published = {
+        int(port["published"])
+        for service in resolved_compose()["services"].values()
+        for port in service.get("ports", [])
+    }
+    assert published <= {5000, 5001, 8080}
+    assert 5432 not in published and 9000 not in published
+
+
+def test_no_default_passwords_in_compose_file():
+    text = COMPOSE_FILE.read_text()
+    for key, value in read_env_example().items():
+        if "PASSWORD" in key or "TOKEN" in key:
+            assert value not in text
+
+
+@pytest.mark.parametrize("dockerfile", DOCKERFILES, ids=lambda p: p.parent.name)
+def test_hadolint_passes(dockerfile):
+    result = subprocess.run([str(BIN / "hadolint"), str(dockerfile)], capture_output=True,
+                            text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def build_contexts() -> dict[Path, Path]:
+    """Dockerfile -> build context, from compose where a service builds it, else its folder."""
+    contexts = {dockerfile: dockerfile.parent for dockerfile in DOCKERFILES}
+    raw = yaml.safe_load(COMPOSE_FILE.read_text())
+    for service in raw["services"].values():
+        build = service.get("build")
+        if build is None:
+            continue
+        if isinstance(build, str):
+            build = {"context": build}
+        context = (REPO / build.get("context", ".")).resolve()
+        contexts[(context / build.get("dockerfile", "Dockerfile")).resolve()] = context
+    return contexts
+
+
+def copy_sources(dockerfile: Path) -> list[str]:
+    sources, lines = [], dockerfile.read_text().replace("\\\n", " ").splitlines()
+    for line in lines:
+        words = line.strip().split(maxsplit=1)
+        if len(words) < 2 or words[0].upper() not in ("COPY", "ADD"):
+            continue
+        rest = words[1].strip()
+        args = json.loads(rest) if rest.startswith("[") else shlex.split(rest)
+        if any(a.startswith("--from") for a in args):
+            continue  # copied from another build stage, not from the context
+        args = [a for a in args if not a.startswith("--")]
+        sources.extend(args[:-1])
+    return sources
+
+
+def test_every_copy_source_exists_in_its_build_context():
+    assert DOCKERFILES, "no Dockerfiles found"
+    checked = 0
+    for dockerfile, context in build_contexts().items():
+        for source in copy_sources(dockerfile):
+            assert glob.glob(str(context / source)), f"{dockerfile}: COPY {source} not in {context}"
+            checked += 1
+    assert checked > 0
