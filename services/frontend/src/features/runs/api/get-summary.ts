@@ -1,0 +1,14 @@
+import { queryOptions, useQuery } from '@tanstack/react-query';
+
+import { api } from '@/lib/api-client';
+import type { Summary } from '@/types/api';
+
+export const SUMMARY_METRIC = 'ndcg_at_10';
+
+export const getSummary = async (metric = SUMMARY_METRIC): Promise<Summary> =>
+  (await api.get<Summary>('/models/summary', { metric })).data;
+
+export const getSummaryQueryOptions = (metric = SUMMARY_METRIC) =>
+  queryOptions({ queryKey: ['runs', 'summary', metric], queryFn: () => getSummary(metric) });
+
+export const useSummary = (metric = SUMMARY_METRIC) => useQuery(getSummaryQueryOptions(metric));

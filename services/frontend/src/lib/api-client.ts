@@ -1,0 +1,83 @@
+import { env } from '@/config/env';
+import type { ErrorEnvelope, SuccessEnvelope } from '@/types/api';
+
+/** An API failure with what the user needs to know: the status and the API's own message. */
+export class ApiError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+
+  /** No answer at all, or the gateway/API says the tracking server is down. */
+  get isUnavailable(): boolean {
+    return this.status === 0 || this.status === 502 || this.status === 503 || this.status === 504;
+  }
+}
+
+type RequestOptions = {
+  method?: 'GET' | 'POST';
+  params?: Record<string, string | number | undefined | null>;
+  body?: unknown;
+  token?: string;
+  signal?: AbortSignal;
+};
+
+function buildUrl(path: string, params?: RequestOptions['params']): string {
+  // Absolute so the same code works in the browser and under Node (tests).
+  const url = new URL(`${env.API_BASE}${path}`, window.location.origin);
+  for (const [key, value] of Object.entries(params ?? {})) {
+    if (value !== undefined && value !== null && value !== '') url.searchParams.set(key, String(value));
+  }
+  return url.toString();
+}
+
+async function readEnvelope(response: Response): Promise<SuccessEnvelope<unknown> | ErrorEnvelope | null> {
+  const text = await response.text();
+  if (!text) return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null; // e.g. an HTML error page from a proxy
+  }
+}
+
+export async function request<T>(path: string, options: RequestOptions = {}): Promise<SuccessEnvelope<T>> {
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  if (options.body !== undefined) headers['Content-Type'] = 'application/json';
+  if (options.token) headers.Authorization = `Bearer ${options.token}`;
+
+  let response: Response;
+  try {
+    response = await fetch(buildUrl(path, options.params), {
+      method: options.method ?? 'GET',
+      headers,
+      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      signal: options.signal,
+    });
+  } catch (error) {
+    if (error instanceof DOMException && error.name === 'AbortError') throw error;
+    throw new ApiError('The metrics API cannot be reached. Is it running?', 0);
+  }
+
+  const envelope = await readEnvelope(response);
+  if (!response.ok || !envelope || envelope.success !== true) {
+    const message =
+      envelope && envelope.success === false && envelope.error
+        ? envelope.error
+        : response.status >= 500
+          ? `The metrics API is unavailable (HTTP ${response.status}).`
+          : `Unexpected answer from the metrics API (HTTP ${response.status}).`;
+    throw new ApiError(message, response.ok ? 500 : response.status);
+  }
+  return envelope as SuccessEnvelope<T>;
+}
+
+export const api = {
+  get: <T>(path: string, params?: RequestOptions['params'], signal?: AbortSignal) =>
+    request<T>(path, { params, signal }),
+  post: <T>(path: string, body: unknown, token?: string) =>
+    request<T>(path, { method: 'POST', body, token }),
+};
