@@ -1,15 +1,40 @@
 """MLflow tracking for training runs (implements ``callbacks.TrainingCallback``).
 
-Placeholder until the tracking module lands: no callbacks, so training runs untracked.
+Switched on when ``MLFLOW_TRACKING_URI`` is set or ``configs/mlflow.yaml`` says ``enabled: true``;
+otherwise training runs untracked, with a one-line notice.
 """
 
 from __future__ import annotations
 
+import logging
+import os
 from typing import Any
 
 from movie_genie_trainer.callbacks import TrainingCallback
 
+from .settings import TrackingSettings, load_settings
+
+log = logging.getLogger("movie_genie_trainer.tracking")
+
+
+def configure_http(settings: TrackingSettings) -> None:
+    """Bound MLflow's own per-request retries: by default a down server blocks for minutes.
+
+    Values already in the environment win, so an operator can still tune them."""
+    retry = settings.retry
+    os.environ.setdefault("MLFLOW_HTTP_REQUEST_TIMEOUT", str(retry.request_timeout_seconds))
+    os.environ.setdefault("MLFLOW_HTTP_REQUEST_MAX_RETRIES", str(retry.request_max_retries))
+    os.environ.setdefault("MLFLOW_HTTP_REQUEST_BACKOFF_FACTOR", "1")
+
 
 def callbacks_for(model_name: str, config: dict[str, Any]) -> list[TrainingCallback]:
     """The callbacks a training entrypoint should pass to the training loop."""
-    return []
+    settings = load_settings()
+    if not settings.enabled:
+        print("tracking: off (set MLFLOW_TRACKING_URI or enabled: true in configs/mlflow.yaml "
+              "to log this run to MLflow)", flush=True)
+        return []
+    configure_http(settings)
+    from .mlflow_callback import MlflowTrackingCallback
+
+    return [MlflowTrackingCallback(model_name, config, settings)]
