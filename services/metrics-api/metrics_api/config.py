@@ -1,0 +1,83 @@
+"""Settings: defaults here, overridden by ``METRICS_API_*`` env vars, then by ``test_config``.
+
+Besides the prefixed keys, the standard ``MLFLOW_TRACKING_URI``, ``MLFLOW_EXPERIMENT_NAME``,
+``MLFLOW_UI_URL`` and ``CORS_ORIGINS`` are read, so the API shares its env with the other services.
+"""
+
+from __future__ import annotations
+
+import os
+
+DEFAULTS = {
+    "TRACKING_URI": "http://127.0.0.1:5000",
+    "EXPERIMENT_NAME": "movie-genie-models",
+    "MLFLOW_UI_URL": "",  # empty: the tracking URI
+    "CORS_ORIGINS": "http://localhost:8080,http://127.0.0.1:8080",
+    "PROMOTE_TOKEN": "",  # empty: promotion is switched off (403)
+    "REGISTERED_MODEL_PREFIX": "movie-genie-",
+    # Run cache (see README "Freshness").
+    "CACHE_REFRESH_SECONDS": 2.0,  # older than this: refreshed in the background, served meanwhile
+    "CACHE_MAX_AGE_SECONDS": 30.0,  # older than this: the request waits for the refresh
+    "CACHE_RESYNC_SECONDS": 600.0,  # full reload: catches deletions and late edits
+    "CACHE_OVERLAP_SECONDS": 60.0,  # re-read runs this close to the newest start/end seen
+    "CACHE_WARM_ON_START": True,  # load the default experiment in the background at start-up
+    # Fail fast when MLflow is down: the API answers 503 within seconds, not minutes.
+    "MLFLOW_HTTP_REQUEST_MAX_RETRIES": "1",
+    "MLFLOW_HTTP_REQUEST_TIMEOUT": "3",
+    "MLFLOW_HTTP_REQUEST_BACKOFF_FACTOR": "0",
+    "MLFLOW_HTTP_REQUEST_BACKOFF_JITTER": "0",
+}
+
+# Standard, unprefixed variables shared with MLflow clients and the other services.
+STANDARD_ENV = {
+    "MLFLOW_TRACKING_URI": "TRACKING_URI",
+    "MLFLOW_EXPERIMENT_NAME": "EXPERIMENT_NAME",
+    "MLFLOW_UI_URL": "MLFLOW_UI_URL",
+    "CORS_ORIGINS": "CORS_ORIGINS",
+}
+MLFLOW_CLIENT_ENV = ("MLFLOW_HTTP_REQUEST_MAX_RETRIES", "MLFLOW_HTTP_REQUEST_TIMEOUT",
+                     "MLFLOW_HTTP_REQUEST_BACKOFF_FACTOR", "MLFLOW_HTTP_REQUEST_BACKOFF_JITTER")
+FLOAT_KEYS = ("CACHE_REFRESH_SECONDS", "CACHE_MAX_AGE_SECONDS", "CACHE_RESYNC_SECONDS",
+              "CACHE_OVERLAP_SECONDS")
+
+
+class ConfigError(ValueError):
+    """A setting with an unusable value; the message names the variable."""
+
+
+def load(app, test_config: dict | None) -> None:
+    app.config.from_mapping(DEFAULTS)
+    for env_name, key in STANDARD_ENV.items():
+        if os.environ.get(env_name):
+            app.config[key] = os.environ[env_name]
+    for name in MLFLOW_CLIENT_ENV:  # MLflow's own variables win when set explicitly
+        if os.environ.get(name):
+            app.config[name] = os.environ[name]
+    app.config.from_prefixed_env("METRICS_API")
+    if test_config:
+        app.config.from_mapping(test_config)
+    _check(app.config)
+    for name in MLFLOW_CLIENT_ENV:  # read by MLflow's REST client at request time
+        os.environ[name] = str(app.config[name])
+
+
+def _check(config) -> None:
+    for key in FLOAT_KEYS:
+        try:
+            config[key] = float(config[key])
+        except (TypeError, ValueError):
+            raise ConfigError(f"METRICS_API_{key} must be a number, got {config[key]!r}") from None
+        if config[key] < 0:
+            raise ConfigError(f"METRICS_API_{key} must be >= 0, got {config[key]}")
+    for name in MLFLOW_CLIENT_ENV:
+        value = str(config[name])
+        if not value.isdigit():
+            raise ConfigError(f"{name} must be a non-negative integer, got {value!r}")
+    if not str(config["TRACKING_URI"]).strip():
+        raise ConfigError("MLFLOW_TRACKING_URI is empty")
+    config["MLFLOW_UI_URL"] = config["MLFLOW_UI_URL"] or config["TRACKING_URI"]
+    # from_prefixed_env parses JSON, so a numeric token would arrive as an int.
+    config["PROMOTE_TOKEN"] = str(config["PROMOTE_TOKEN"] or "")
+    origins = config["CORS_ORIGINS"]
+    if isinstance(origins, str):
+        config["CORS_ORIGINS"] = [o.strip() for o in origins.split(",") if o.strip()]

@@ -1,0 +1,78 @@
+"""Every error leaves the API as ``{"success": false, "error": "<message>"}``, never as HTML."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, jsonify
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger(__name__)
+
+
+class ApiError(Exception):
+    status = 400
+
+    def __init__(self, message: str, status: int | None = None,
+                 headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status or self.status
+        self.headers = headers or {}
+
+
+class BadRequest(ApiError):
+    status = 400
+
+
+class Unauthorized(ApiError):
+    status = 401
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, headers={"WWW-Authenticate": 'Bearer realm="metrics-api"'})
+
+
+class Forbidden(ApiError):
+    status = 403
+
+
+class NotFound(ApiError):
+    status = 404
+
+
+class Conflict(ApiError):
+    status = 409
+
+
+class TrackingUnavailable(ApiError):
+    """The MLflow tracking server did not answer (or answered with a server error)."""
+
+    status = 503
+
+
+def error_response(message: str, status: int, headers=None):
+    response = jsonify({"success": False, "error": message})
+    response.status_code = status
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+def register(app: Flask) -> None:
+    @app.errorhandler(ApiError)
+    def api_error(error: ApiError):
+        if error.status >= 500:
+            log.warning("%s: %s", type(error).__name__, error.message)
+        return error_response(error.message, error.status, error.headers)
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        # Keep headers such as Allow (405) but replace the HTML body.
+        headers = {k: v for k, v in error.get_response().headers.items()
+                   if k.lower() not in ("content-type", "content-length")}
+        return error_response(error.description or error.name, error.code or 500, headers)
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception):
+        log.exception("unhandled error")
+        return error_response("internal error; see the metrics-api log", 500)

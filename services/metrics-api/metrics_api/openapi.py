@@ -1,0 +1,120 @@
+"""The OpenAPI 3.1 document, generated from the pydantic models the views validate with."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from pydantic import BaseModel
+from pydantic.json_schema import models_json_schema
+
+from . import schemas as s
+
+REF = "#/components/schemas/{model}"
+PATH_PARAMS = {
+    "run_id": {"type": "string", "pattern": s.RUN_ID_PATTERN},
+    "name": {"type": "string", "pattern": s.METRIC_PATTERN, "maxLength": 250},
+}
+ERRORS = {
+    400: "invalid input", 401: "missing or wrong bearer token", 403: "promotion is switched off",
+    404: "unknown run, metric or experiment", 409: "run cannot be promoted",
+    503: "MLflow tracking server unavailable",
+}
+
+# (method, path, summary, query model, body model, response model, error statuses)
+OPERATIONS = [
+    ("get", "/api/health", "Liveness and whether MLflow answers", None, None, s.HealthResponse,
+     ()),
+    ("get", "/api/openapi.json", "This document", None, None, None, ()),
+    ("get", "/api/models/experiments", "Active experiments", None, None, s.ExperimentsResponse,
+     (503,)),
+    ("get", "/api/models/runs", "Runs, filtered, ordered and paged", s.RunsQuery, None,
+     s.RunsResponse, (400, 404, 503)),
+    ("get", "/api/models/runs/{run_id}", "One run", None, None, s.RunResponse, (400, 404, 503)),
+    ("get", "/api/models/runs/{run_id}/metrics/{name}/history", "A metric's history by step",
+     None, None, s.HistoryResponse, (400, 404, 503)),
+    ("post", "/api/models/compare", "Several runs side by side, with histories on request", None,
+     s.CompareRequest, s.CompareResponse, (400, 404, 503)),
+    ("get", "/api/models/summary", "Counts, latest run per model, best run per type",
+     s.SummaryQuery, None, s.SummaryResponse, (400, 404, 503)),
+    ("post", "/api/models/runs/{run_id}/promote", "Make a run the active champion", None, None,
+     s.PromotionResponse, (400, 401, 403, 404, 409, 503)),
+]
+
+
+def _without_null(schema: dict) -> dict:
+    """Query values are never JSON null: drop the null branch of optional fields."""
+    options = schema.get("anyOf")
+    if options:
+        rest = [o for o in options if o.get("type") != "null"]
+        if len(rest) == 1:
+            merged = {k: v for k, v in schema.items() if k != "anyOf"}
+            return {**rest[0], **merged}
+    return schema
+
+
+def _query_parameters(model: type[BaseModel]) -> list[dict]:
+    schema = model.model_json_schema(ref_template=REF)
+    required = set(schema.get("required", []))
+    params = []
+    for name, prop in schema["properties"].items():
+        prop = _without_null(prop)
+        if prop.get("default") is None:
+            prop.pop("default", None)
+        prop.pop("title", None)
+        description = prop.pop("description", None)
+        param = {"name": name, "in": "query", "required": name in required, "schema": prop}
+        if description:
+            param["description"] = description
+        params.append(param)
+    return params
+
+
+def _operation(method, path, summary, query, body, response, errors) -> dict:
+    operation: dict = {"summary": summary, "operationId": _operation_id(method, path),
+                       "responses": {}}
+    params = [{"name": n, "in": "path", "required": True, "schema": PATH_PARAMS[n]}
+              for n in PATH_PARAMS if "{" + n + "}" in path]
+    if query:
+        params += _query_parameters(query)
+    if params:
+        operation["parameters"] = params
+    if body:
+        operation["requestBody"] = {"required": True, "content": {"application/json": {
+            "schema": {"$ref": REF.format(model=body.__name__)}}}}
+    ok = {"schema": {"$ref": REF.format(model=response.__name__)}} if response else \
+        {"schema": {"type": "object"}}
+    operation["responses"]["200"] = {"description": "success", "content": {"application/json": ok}}
+    for status in errors:
+        error = {"schema": {"$ref": REF.format(model="ErrorResponse")}}
+        operation["responses"][str(status)] = {"description": ERRORS[status],
+                                               "content": {"application/json": error}}
+    if path.endswith("/promote"):
+        operation["security"] = [{"bearer": []}]
+    return operation
+
+
+def _operation_id(method: str, path: str) -> str:
+    words = [w.strip("{}") for w in path.removeprefix("/api/").replace(".", "_").split("/")]
+    return "_".join([method, *words])
+
+
+@cache
+def document() -> dict:
+    models = [m for *_, q, b, r, _e in OPERATIONS for m in (q, b, r) if m]
+    models.append(s.ErrorResponse)
+    _, defs = models_json_schema([(m, "validation") for m in dict.fromkeys(models)],
+                                 ref_template=REF)
+    paths: dict = {}
+    for op in OPERATIONS:
+        paths.setdefault(op[1], {})[op[0]] = _operation(*op)
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Movie Genie metrics API", "version": "1.0.0",
+                 "description": "REST over the MLflow tracking server. Every response is "
+                                "`{success, data, count?}` or `{success: false, error}`."},
+        "paths": paths,
+        "components": {
+            "schemas": defs.get("$defs", {}),
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+        },
+    }

@@ -1,0 +1,40 @@
+"""Blueprints and the helpers they share: the success envelope and input validation."""
+
+from __future__ import annotations
+
+import re
+from typing import TypeVar
+
+from flask import current_app, jsonify
+from pydantic import BaseModel, ValidationError
+
+from ..errors import BadRequest
+from ..schemas import RUN_ID_PATTERN
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def ok(data, **extra):
+    return jsonify({"success": True, "data": data, **extra})
+
+
+def validated(model: type[M], values) -> M:
+    try:
+        return model.model_validate(values)
+    except ValidationError as error:
+        problems = []
+        for item in error.errors(include_url=False, include_input=False):
+            where = ".".join(str(part) for part in item["loc"]) or "body"
+            problems.append(f"{where}: {item['msg']}")
+        raise BadRequest("invalid request: " + "; ".join(problems)) from None
+
+
+def check_run_id(run_id: str) -> str:
+    if not re.fullmatch(RUN_ID_PATTERN, run_id):
+        raise BadRequest(f"run id {run_id[:80]!r} is malformed: expected 32 lowercase hex digits")
+    return run_id
+
+
+def services():
+    """The per-app services attached by ``create_app`` (tracking client, run cache)."""
+    return current_app.extensions["metrics_api"]

@@ -1,0 +1,197 @@
+"""Request and response shapes. Requests are validated with these models; the OpenAPI document
+(``openapi.py``) is generated from the same models, so docs and checks cannot drift apart."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+RUN_ID_PATTERN = r"^[0-9a-f]{32}$"
+# Letters, digits and underscores, joined by single separators: no quotes, no "..", no "//".
+METRIC_PATTERN = r"^[A-Za-z0-9_]+(?:[.\- /][A-Za-z0-9_]+)*$"
+NAME_PATTERN = r"^[A-Za-z0-9_]+(?:[.\-][A-Za-z0-9_]+)*$"
+EXPERIMENT_PATTERN = r"^[A-Za-z0-9_]+(?:[.\- /:][A-Za-z0-9_]+)*$"
+ORDER_BY_PATTERN = (
+    r"^(?:(?:attributes\.)?(?:start_time|end_time|run_name|status)"
+    r"|(?:metrics|params)\.[A-Za-z0-9_]+(?:[.\-/][A-Za-z0-9_]+)*)"
+    r"(?: (?:ASC|DESC|asc|desc))?$"
+)
+PAGE_TOKEN_PATTERN = r"^[A-Za-z0-9_\-]+=*$"
+
+RunId = Annotated[str, Field(pattern=RUN_ID_PATTERN, description="MLflow run id (32 hex digits)")]
+MetricName = Annotated[str, Field(pattern=METRIC_PATTERN, max_length=250)]
+ExperimentName = Annotated[str, Field(pattern=EXPERIMENT_PATTERN, max_length=250)]
+
+
+class ModelType(StrEnum):
+    retrieval = "retrieval"
+    ranking = "ranking"
+
+
+class ModelStatus(StrEnum):
+    active = "active"
+    inactive = "inactive"
+    failed = "failed"
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+# ---- requests -------------------------------------------------------------------------------
+
+class RunsQuery(Strict):
+    model_type: ModelType | None = None
+    model_name: Annotated[str, Field(pattern=NAME_PATTERN, max_length=100)] | None = None
+    status: ModelStatus | None = Field(None, description="the run's `status` tag")
+    experiment_name: ExperimentName | None = None
+    limit: int = Field(50, ge=1, le=1000)
+    order_by: str = Field("start_time DESC", pattern=ORDER_BY_PATTERN, max_length=260,
+                          description="`start_time|end_time|run_name|status|metrics.<name>|"
+                                      "params.<name>` then `ASC` or `DESC`; missing values last")
+    page_token: str | None = Field(None, pattern=PAGE_TOKEN_PATTERN, max_length=2000,
+                                   description="`next_page_token` of the previous page")
+
+
+class SummaryQuery(Strict):
+    experiment_name: ExperimentName | None = None
+    metric: MetricName = Field("ndcg_at_10", description="metric that picks the best run per type")
+    goal: Literal["max", "min"] | None = Field(
+        None, description="default: `min` for metrics named like a loss, else `max`")
+
+
+class ExperimentQuery(Strict):
+    experiment_name: ExperimentName | None = None
+
+
+class CompareRequest(Strict):
+    run_ids: list[RunId] = Field(min_length=1, max_length=10,
+                                 json_schema_extra={"uniqueItems": True})
+    history_metrics: list[MetricName] = Field(default_factory=list, max_length=20,
+                                              json_schema_extra={"uniqueItems": True})
+
+    @field_validator("run_ids", "history_metrics")
+    @classmethod
+    def no_repeats(cls, values: list[str]) -> list[str]:
+        if len(set(values)) != len(values):
+            raise ValueError("must not repeat an entry")
+        return values
+
+
+# ---- responses ------------------------------------------------------------------------------
+
+class RunOut(BaseModel):
+    run_id: str
+    run_name: str | None
+    experiment_id: str
+    status: str = Field(description="MLflow status: RUNNING, SCHEDULED, FINISHED, FAILED, KILLED")
+    start_time: int | None = Field(description="ms since the epoch")
+    end_time: int | None
+    artifact_uri: str | None
+    model_type: str | None
+    model_name: str | None
+    framework: str | None
+    model_status: str | None = Field(description="the `status` tag: active, inactive, failed")
+    metrics: dict[str, float | None] = Field(description="latest value; NaN/Infinity as null")
+    params: dict[str, str]
+    tags: dict[str, str] = Field(description="run tags without MLflow's internal `mlflow.*`")
+
+
+class MetricPoint(BaseModel):
+    step: int
+    value: float | None
+    timestamp: int
+
+
+class RunWithHistory(RunOut):
+    history: dict[str, list[MetricPoint]]
+
+
+class ExperimentOut(BaseModel):
+    experiment_id: str
+    name: str
+    lifecycle_stage: str
+    artifact_location: str | None
+    tags: dict[str, str]
+
+
+class MlflowHealth(BaseModel):
+    reachable: bool
+    tracking_uri: str
+
+
+class HealthData(BaseModel):
+    status: Literal["ok"]
+    mlflow: MlflowHealth
+    experiment: str
+    mlflow_ui_url: str
+
+
+class SummaryData(BaseModel):
+    experiment: str
+    total_runs: int
+    counts_by_type: dict[str, int]
+    counts_by_status: dict[str, int] = Field(
+        description="by `status` tag; runs without one by their lower-cased MLflow status")
+    latest_models: list[RunOut] = Field(description="newest run per model_name")
+    best_runs: dict[str, RunOut] = Field(description="best finished run per model_type")
+    best_metric: str
+    goal: Literal["max", "min"]
+    refreshed_at: int | None = Field(description="ms epoch of the cache refresh this reflects")
+
+
+class PromotionData(BaseModel):
+    run: RunOut
+    previous_active_run_id: str | None
+    registered_model: str | None
+    version: str | None
+    alias: Literal["champion"]
+
+
+class Success(BaseModel):
+    success: Literal[True]
+
+
+class HealthResponse(Success):
+    data: HealthData
+
+
+class ExperimentsResponse(Success):
+    data: list[ExperimentOut]
+    count: int
+
+
+class RunsResponse(Success):
+    data: list[RunOut]
+    count: int = Field(description="runs on this page")
+    total: int = Field(description="runs matching the filters")
+    next_page_token: str | None
+
+
+class RunResponse(Success):
+    data: RunOut
+
+
+class HistoryResponse(Success):
+    data: list[MetricPoint]
+    count: int
+
+
+class CompareResponse(Success):
+    data: list[RunWithHistory]
+    count: int
+
+
+class SummaryResponse(Success):
+    data: SummaryData
+
+
+class PromotionResponse(Success):
+    data: PromotionData
+
+
+class ErrorResponse(BaseModel):
+    success: Literal[False]
+    error: str

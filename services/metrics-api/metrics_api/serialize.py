@@ -1,0 +1,51 @@
+"""MLflow entities to the API's JSON shapes (see SYSTEM.md, "A run object carries ...")."""
+
+from __future__ import annotations
+
+import math
+import sys
+
+from mlflow.entities import Experiment, Metric, Run
+
+HIDDEN_TAG_PREFIX = "mlflow."  # MLflow's internals; the run name and user are fields already
+
+
+def finite(value: float) -> float | None:
+    """JSON has no NaN or Infinity: such metric values travel as null."""
+    return value if math.isfinite(value) else None
+
+
+def run_to_dict(run: Run) -> dict:
+    info, data = run.info, run.data
+    tags = {sys.intern(k): v for k, v in data.tags.items() if not k.startswith(HIDDEN_TAG_PREFIX)}
+    return {
+        "run_id": info.run_id,
+        "run_name": info.run_name,
+        "experiment_id": info.experiment_id,
+        "status": info.status,
+        "start_time": info.start_time,
+        "end_time": info.end_time,
+        "artifact_uri": info.artifact_uri,
+        "model_type": tags.get("model_type"),
+        "model_name": tags.get("model_name"),
+        "framework": tags.get("framework"),
+        "model_status": tags.get("status"),
+        "metrics": {sys.intern(k): finite(v) for k, v in data.metrics.items()},
+        "params": {sys.intern(k): v for k, v in data.params.items()},
+        "tags": tags,
+    }
+
+
+def experiment_to_dict(experiment: Experiment) -> dict:
+    return {
+        "experiment_id": experiment.experiment_id,
+        "name": experiment.name,
+        "lifecycle_stage": experiment.lifecycle_stage,
+        "artifact_location": experiment.artifact_location,
+        "tags": {k: v for k, v in experiment.tags.items() if not k.startswith(HIDDEN_TAG_PREFIX)},
+    }
+
+
+def history_to_list(points: list[Metric]) -> list[dict]:
+    ordered = sorted(points, key=lambda m: (m.step, m.timestamp))
+    return [{"step": m.step, "value": finite(m.value), "timestamp": m.timestamp} for m in ordered]
