@@ -37,6 +37,7 @@ class MlflowTrackingCallback:
         self.run_id: str | None = None
         self.experiment_id: str | None = None
         self.last_epoch = 0
+        self._finished = False
         self._client = None
         self._started_at = time.time()
         self._clock = time.monotonic()
@@ -83,7 +84,7 @@ class MlflowTrackingCallback:
             if key not in final and isinstance(self.dataset_stats.get(key), int | float):
                 final[key] = float(self.dataset_stats[key])
         final.setdefault("total_parameters", float(self.total_parameters))
-        final["training_time_seconds"] = time.monotonic() - self._clock
+        final.setdefault("training_time_seconds", time.monotonic() - self._clock)
         # Logged at the last epoch's step and after it, so the run's latest value of a metric
         # logged per epoch too (recall_at_10, ndcg_at_10) is the final test score.
         self._metrics("final metrics", final, step=self.last_epoch)
@@ -98,6 +99,8 @@ class MlflowTrackingCallback:
         self._finish(output_dir, raise_on_loss=True)
 
     def on_train_failed(self, error: BaseException) -> None:
+        if self._finished:  # on_train_end already settled the run (or reported it lost)
+            return
         message = f"{type(error).__name__}: {error}"[:5000]
         trace = "".join(traceback.format_exception(error))
         self.sender.submit(Operation("recording the failure",
@@ -213,6 +216,7 @@ class MlflowTrackingCallback:
 
     # ------------------------------------------------------------------------- ending
     def _finish(self, output_dir: Path | None, raise_on_loss: bool) -> None:
+        self._finished = True
         timeout = self.settings.retry.flush_timeout_seconds
         sent = self.sender.drain(timeout)
         pending = self.sender.pending()

@@ -42,6 +42,8 @@ def model_signature(model: Any, example_input: Any) -> tuple[Any, Any]:
             elif isinstance(example_input, tuple | list):
                 output = model(*example_input)
                 example = _to_numpy(example_input[0]) if len(example_input) == 1 else example
+            elif isinstance(example_input, np.ndarray):
+                output = model(torch.from_numpy(example_input))
             else:
                 output = model(example_input)
     finally:

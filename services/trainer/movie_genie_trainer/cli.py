@@ -1,0 +1,37 @@
+"""What every ``train_*`` command line shares: arguments, config loading, tracking callbacks."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from movie_genie_trainer.config import ConfigError, load_config
+from movie_genie_trainer.data.dataset import SequenceData, load_processed
+from movie_genie_trainer.training import RunResult, run_config
+
+
+def train_main(argv: list[str] | None, *, model_name: str, config_cls: type,
+               default_config: str, default_out: str,
+               train: Callable[[Any, SequenceData, Path, list], RunResult]) -> int:
+    parser = argparse.ArgumentParser(description=f"Train the {model_name} recommender.")
+    parser.add_argument("--config", default=default_config)
+    parser.add_argument("--data", default="data/processed")
+    parser.add_argument("--out", default=default_out)
+    args = parser.parse_args(argv)
+    try:
+        config = load_config(args.config, config_cls)
+        data = load_processed(args.data)
+    except (ConfigError, FileNotFoundError) as exc:
+        print(f"{model_name}: {exc}", file=sys.stderr)
+        return 2
+    # Imported here so a config error never pays for (or depends on) the tracking stack.
+    from movie_genie_trainer.tracking import callbacks_for
+
+    callbacks = callbacks_for(model_name, run_config(data, config))
+    result = train(config, data, Path(args.out), callbacks)
+    print(json.dumps(result.metrics))
+    return 0

@@ -1,0 +1,49 @@
+"""Train BERT4Rec.
+
+    python -m movie_genie_trainer.train_bert4rec --config configs/bert4rec.yaml \
+        --data data/processed --out models/bert4rec
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from movie_genie_trainer.batching import sample_windows, user_batches
+from movie_genie_trainer.callbacks import TrainingCallback
+from movie_genie_trainer.cli import train_main
+from movie_genie_trainer.config import Bert4RecConfig
+from movie_genie_trainer.data.dataset import SequenceData
+from movie_genie_trainer.models.bert4rec import BERT4Rec, cloze_batch
+from movie_genie_trainer.training import RunResult, fit, seed_everything
+
+MODEL_NAME = "bert4rec"
+
+
+def train(config: Bert4RecConfig, data: SequenceData, out: Path,
+          callbacks: list[TrainingCallback]) -> RunResult:
+    seed_everything(config.training.seed, config.training.num_threads)
+    model = BERT4Rec(config.model, data.num_items)
+    cfg = config.model
+
+    def make_batches(rng: np.random.Generator) -> list[dict[str, torch.Tensor]]:
+        windows = sample_windows(data.train, cfg.max_length, rng, config.training.random_window)
+        return [cloze_batch(windows[users], model.mask_token, cfg.mask_ratio,
+                            cfg.last_item_mask_ratio, rng)
+                for users in user_batches(data.num_users, config.training.batch_size, rng)]
+
+    return fit(model, data, model_name=MODEL_NAME, config=config, make_batches=make_batches,
+               out=out, callbacks=callbacks)
+
+
+def main(argv: list[str] | None = None) -> int:
+    return train_main(argv, model_name=MODEL_NAME, config_cls=Bert4RecConfig,
+                      default_config="configs/bert4rec.yaml", default_out="models/bert4rec",
+                      train=train)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,59 @@
+"""Train the two-tower model.
+
+    python -m movie_genie_trainer.train_two_tower --config configs/two_tower.yaml \
+        --data data/processed --out models/two_tower
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from movie_genie_trainer.batching import sample_windows, user_batches
+from movie_genie_trainer.callbacks import TrainingCallback
+from movie_genie_trainer.cli import train_main
+from movie_genie_trainer.config import TwoTowerConfig
+from movie_genie_trainer.data.dataset import SequenceData
+from movie_genie_trainer.models.two_tower import TwoTower
+from movie_genie_trainer.training import RunResult, fit, seed_everything
+
+MODEL_NAME = "two-tower"
+
+
+def build_model(config: TwoTowerConfig, data: SequenceData) -> TwoTower:
+    counts = torch.from_numpy(data.train_item_counts())
+    return TwoTower(config.model, data.num_users, data.num_items, data.item_genres, counts)
+
+
+def train(config: TwoTowerConfig, data: SequenceData, out: Path,
+          callbacks: list[TrainingCallback]) -> RunResult:
+    seed_everything(config.training.seed, config.training.num_threads)
+    model = build_model(config, data)
+    length = config.model.max_history
+
+    def make_batches(rng: np.random.Generator) -> list[dict[str, torch.Tensor]]:
+        # length + 1 items per window: position i's input is item i, its target item i + 1.
+        windows = sample_windows(data.train, length + 1, rng, config.training.random_window)
+        batches = []
+        for users in user_batches(data.num_users, config.training.batch_size, rng):
+            window = windows[users]
+            history = window[:, :-1]
+            batches.append({"users": torch.from_numpy(users), "history": history,
+                            "target": window[:, 1:].masked_fill(history == 0, 0)})
+        return batches
+
+    return fit(model, data, model_name=MODEL_NAME, config=config, make_batches=make_batches,
+               out=out, callbacks=callbacks)
+
+
+def main(argv: list[str] | None = None) -> int:
+    return train_main(argv, model_name=MODEL_NAME, config_cls=TwoTowerConfig,
+                      default_config="configs/two_tower.yaml", default_out="models/two_tower",
+                      train=train)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
