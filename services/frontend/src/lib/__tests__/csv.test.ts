@@ -1,0 +1,36 @@
+import { makeRun } from '@/testing/data';
+
+import { toCsv } from '../csv';
+import { metricLabel } from '../format';
+import { runsToCsv } from '../runs-csv';
+
+describe('CSV export', () => {
+  it('quotes commas, quotes and line breaks (RFC 4180)', () => {
+    expect(toCsv(['a', 'b'], [['x,y', 'say "hi"'], ['line\nbreak', null]])).toBe(
+      'a,b\r\n"x,y","say ""hi"""\r\n"line\nbreak",\r\n',
+    );
+  });
+
+  it('writes one row per run with every metric and param any run has', () => {
+    const a = makeRun({ run_id: 'a', metrics: { recall_at_10: 0.5 }, params: { lr: '0.1' } });
+    const b = makeRun({ run_id: 'b', metrics: { ndcg_at_10: 0.2 }, params: {} });
+    const [header, rowA, rowB] = runsToCsv([a, b]).trim().split('\r\n');
+    expect(header.split(',')).toEqual([
+      'run_id', 'run_name', 'model_type', 'model_name', 'model_status', 'status', 'start_time', 'end_time',
+      'ndcg_at_10', 'recall_at_10', 'param.lr',
+    ]);
+    expect(rowA.split(',').slice(-3)).toEqual(['', '0.5', '0.1']);
+    expect(rowB.split(',').slice(-3)).toEqual(['0.2', '', '']);
+  });
+});
+
+describe('metric labels', () => {
+  it.each([
+    ['recall_at_10', 'Recall@10'],
+    ['ndcg_at_100', 'NDCG@100'],
+    ['val_ndcg_at_10', 'Val NDCG@10'],
+    ['coverage_at_50', 'Coverage@50'],
+    ['training_time_seconds', 'Training time'],
+    ['something_else', 'something_else'],
+  ])('%s → %s', (name, label) => expect(metricLabel(name)).toBe(label));
+});

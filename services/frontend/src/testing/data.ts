@@ -1,0 +1,89 @@
+import type { MetricPoint, Run, RunWithHistory, Summary } from '@/types/api';
+
+// Runs shaped exactly like the metrics-api contract, as the trainer logs them.
+
+let counter = 0;
+
+export function makeRun(overrides: Partial<Run> = {}): Run {
+  counter += 1;
+  const modelName = overrides.model_name ?? 'two-tower';
+  const modelType = overrides.model_type ?? (modelName === 'bert4rec' ? 'ranking' : 'retrieval');
+  return {
+    run_id: `run${counter}`,
+    run_name: `${modelName}-20250101-00000${counter}`,
+    experiment_id: '1',
+    status: 'FINISHED',
+    start_time: Date.UTC(2025, 0, 1, 12, counter),
+    end_time: Date.UTC(2025, 0, 1, 12, counter + 1),
+    artifact_uri: `mlflow-artifacts:/1/run${counter}/artifacts`,
+    model_type: modelType,
+    model_name: modelName,
+    framework: 'pytorch',
+    model_status: 'inactive',
+    metrics: {
+      recall_at_10: 0.1 + counter / 100,
+      recall_at_50: 0.3,
+      recall_at_100: 0.45,
+      ndcg_at_10: 0.05 + counter / 100,
+      ndcg_at_50: 0.08,
+      ndcg_at_100: 0.1,
+      coverage_at_10: 0.2,
+      coverage_at_50: 0.4,
+      coverage_at_100: 0.55,
+      train_loss: 1.2,
+      val_loss: 1.4,
+      epochs_trained: 3,
+      total_parameters: 125000,
+      training_time_seconds: 42.5,
+    },
+    params: { 'model.embedding_dim': '64', 'training.learning_rate': '0.001', 'training.epochs': '3' },
+    tags: {
+      model_type: modelType,
+      model_name: modelName,
+      status: 'inactive',
+      git_commit: 'abc1234',
+      data_version: 'md5:feedbeef',
+      dvc_stage: modelName === 'bert4rec' ? 'train_bert4rec' : 'train_two_tower',
+      dataset: 'ml-100k',
+    },
+    ...overrides,
+  };
+}
+
+export function history(values: number[]): MetricPoint[] {
+  return values.map((value, step) => ({ step, value, timestamp: 1_700_000_000_000 + step }));
+}
+
+export function withHistory(run: Run): RunWithHistory {
+  return {
+    ...run,
+    history: {
+      train_loss: history([2, 1.5, 1.2]),
+      val_loss: history([2.1, 1.7, 1.4]),
+      learning_rate: history([0.001, 0.0005, 0.00025]),
+    },
+  };
+}
+
+export function summarize(runs: Run[], metric = 'ndcg_at_10'): Summary {
+  const count = (key: (run: Run) => string | null) =>
+    runs.reduce<Record<string, number>>((acc, run) => {
+      const value = key(run) ?? 'unknown';
+      acc[value] = (acc[value] ?? 0) + 1;
+      return acc;
+    }, {});
+  const best: Record<string, Run> = {};
+  for (const run of runs) {
+    const type = run.model_type ?? 'unknown';
+    if (!best[type] || (run.metrics[metric] ?? -1) > (best[type].metrics[metric] ?? -1)) best[type] = run;
+  }
+  return {
+    total_runs: runs.length,
+    counts_by_type: count((run) => run.model_type),
+    counts_by_status: count((run) => run.model_status),
+    latest_models: runs.slice(0, 5),
+    best_runs: best,
+    best_metric: metric,
+    refreshed_at: Date.UTC(2025, 0, 2),
+  };
+}
