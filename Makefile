@@ -55,4 +55,4 @@ bench: bootstrap ## Benchmarks (logging overhead, API latency, frontend), as rat
 	@set -e; for script in $(BENCHES); do echo "== $$script"; $(PY) $$script; done
 
 bench-models: bootstrap ## Model quality/speed table on ML-100k test (popularity, two-tower, BERT4Rec)
-	@echo "make bench-models: not built yet (issue 3)" >&2; exit 1
+	$(PY) bench/bench_models.py
