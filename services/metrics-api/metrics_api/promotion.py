@@ -33,7 +33,8 @@ def promote(tracking: Tracking, run_id: str, model_prefix: str) -> tuple[dict, l
 
     registered = f"{model_prefix}{model_name}"
     version = tracking.model_version_for_run(registered, run_id)
-    previous = [r for r in tracking.search(_all_experiments(tracking), ACTIVE_FILTER)
+    # Scoped to the run's experiment: other experiments on a shared server keep their own.
+    previous = [r for r in tracking.search([run.info.experiment_id], ACTIVE_FILTER)
                 if r.data.tags.get("model_name") == model_name and r.info.run_id != run_id]
 
     tracking.set_tag(run_id, "status", "active")
@@ -52,7 +53,3 @@ def promote(tracking: Tracking, run_id: str, model_prefix: str) -> tuple[dict, l
         "alias": ALIAS,
     }
     return data, changed
-
-
-def _all_experiments(tracking: Tracking) -> list[str]:
-    return [e.experiment_id for e in tracking.experiments()]

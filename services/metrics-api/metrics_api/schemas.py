@@ -28,12 +28,14 @@ ExperimentName = Annotated[str, Field(pattern=EXPERIMENT_PATTERN, max_length=250
 class ModelType(StrEnum):
     retrieval = "retrieval"
     ranking = "ranking"
+    baseline = "baseline"
 
 
 class ModelStatus(StrEnum):
     active = "active"
     inactive = "inactive"
     failed = "failed"
+    running = "running"
 
 
 class Strict(BaseModel):
@@ -93,7 +95,8 @@ class RunOut(BaseModel):
     model_type: str | None
     model_name: str | None
     framework: str | None
-    model_status: str | None = Field(description="the `status` tag: active, inactive, failed")
+    model_status: str | None = Field(
+        description="the `status` tag: running, inactive, active (promoted) or failed")
     metrics: dict[str, float | None] = Field(description="latest value; NaN/Infinity as null")
     params: dict[str, str]
     tags: dict[str, str] = Field(description="run tags without MLflow's internal `mlflow.*`")
