@@ -5,7 +5,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 COMPOSE ?= docker compose
 
-.PHONY: help bootstrap demo test test-python test-frontend up down logs train train-local \
+
+.PHONY: help bootstrap frontend-build demo test test-python test-frontend up down logs train train-local \
         mlflow lint format bench bench-models
 
 help: ## List the targets
@@ -14,8 +15,16 @@ help: ## List the targets
 bootstrap: ## Install what is missing: Debian packages (as root), .venv, npm packages
 	@scripts/bootstrap.sh
 
-demo: bootstrap ## Whole stack natively on embedded defaults: train, then serve the dashboard
-	@echo "make demo: not built yet (issue 7)" >&2; exit 1
+FRONTEND_SOURCES := $(shell find services/frontend/src services/frontend/public -type f 2>/dev/null) \
+	$(wildcard services/frontend/*.json services/frontend/*.ts services/frontend/index.html)
+services/frontend/dist/index.html: $(FRONTEND_SOURCES)
+	npm --prefix services/frontend run build
+
+frontend-build: bootstrap ## Production build of the dashboard (only when a source changed)
+	@$(MAKE) --no-print-directory services/frontend/dist/index.html
+
+demo: frontend-build ## Whole stack natively (ports 5000/5001/8080): train demo models, serve the dashboard
+	@scripts/demo.sh
 
 test: bootstrap ## Run every test (Python suite, frontend unit tests) with real servers
 	@$(MAKE) --no-print-directory test-python

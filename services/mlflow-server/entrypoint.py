@@ -10,8 +10,9 @@ Environment (defaults give the embedded, single-machine setup):
   MLFLOW_STATE_DIR              default ./.state/mlflow
   MLFLOW_HOST / MLFLOW_PORT     default 0.0.0.0 / 5000
   MLFLOW_WORKERS                default 1
-  MLFLOW_ALLOWED_HOSTS          default: any host (set it when the server is exposed)
+  MLFLOW_ALLOWED_HOSTS          default: MLflow's own (localhost and private addresses)
   MLFLOW_DB_WAIT_SECONDS        default 60: how long to wait for the database
+  MLFLOW_ACCESS_LOG             default true; false drops the per-request log lines
 """
 
 from __future__ import annotations
@@ -31,15 +32,17 @@ def server_command(env: dict[str, str]) -> list[str]:
     artifacts = env.get("MLFLOW_ARTIFACTS_DESTINATION") or str(state_dir / "artifacts")
     if backend.startswith("sqlite:") or "://" not in artifacts:
         state_dir.mkdir(parents=True, exist_ok=True)
+    access_log = env.get("MLFLOW_ACCESS_LOG", "true").lower() not in ("0", "false", "no")
     return [
         sys.executable, "-m", "mlflow", "server",
+        *([] if access_log else ["--uvicorn-opts", "--no-access-log"]),
         "--backend-store-uri", backend,
         "--serve-artifacts",
         "--artifacts-destination", artifacts,
         "--host", env.get("MLFLOW_HOST", "0.0.0.0"),
         "--port", env.get("MLFLOW_PORT", "5000"),
         "--workers", env.get("MLFLOW_WORKERS", "1"),
-        "--allowed-hosts", env.get("MLFLOW_ALLOWED_HOSTS", "*"),
+        *(["--allowed-hosts", env["MLFLOW_ALLOWED_HOSTS"]] if env.get("MLFLOW_ALLOWED_HOSTS") else []),
     ]
 
 
