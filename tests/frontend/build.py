@@ -1,0 +1,35 @@
+"""The production build of services/frontend, rebuilt only when a source is newer than dist/."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+FRONTEND = Path(__file__).resolve().parents[2] / "services" / "frontend"
+DIST = FRONTEND / "dist"
+SOURCES = ("src", "public", "index.html", "package.json", "package-lock.json", "vite.config.ts",
+           "tsconfig.json")
+
+
+def newest_source_mtime() -> float:
+    newest = 0.0
+    for name in SOURCES:
+        path = FRONTEND / name
+        files = path.rglob("*") if path.is_dir() else [path]
+        newest = max([newest, *(f.stat().st_mtime for f in files if f.is_file())])
+    return newest
+
+
+def ensure_build(timeout: float = 300) -> Path:
+    """`npm run build` (type check + Vite) unless dist/ is newer than every source file."""
+    index = DIST / "index.html"
+    if index.exists() and index.stat().st_mtime >= newest_source_mtime():
+        return DIST
+    if not (FRONTEND / "node_modules").is_dir():
+        raise RuntimeError("services/frontend/node_modules missing: run `make bootstrap` first")
+    result = subprocess.run(["npm", "run", "build"], cwd=FRONTEND, capture_output=True, text=True,
+                            timeout=timeout)
+    if result.returncode != 0:
+        output = result.stdout[-3000:] + result.stderr[-3000:]
+        raise RuntimeError(f"npm run build failed:\n{output}")
+    return DIST
