@@ -26,10 +26,13 @@ frontend-build: bootstrap ## Production build of the dashboard (only when a sour
 demo: frontend-build ## Whole stack natively (ports 5000/5001/8080): train demo models, serve the dashboard
 	@scripts/demo.sh
 
-test: bootstrap ## Run every test (Python suite, frontend unit tests) with real servers
-	@$(MAKE) --no-print-directory test-python
+test: bootstrap ## Every test: frontend unit tests, then the Python suite with real servers
+	@$(MAKE) --no-print-directory test-frontend test-python
 
-test-python: ## Python suite only (assumes bootstrap)
+test-frontend: ## Vitest component tests of the dashboard (assumes bootstrap)
+	npm --prefix services/frontend test -- --run
+
+test-python: ## Python suite: real Postgres, S3 (moto), mlflow server, gunicorn, nginx, Chromium
 	$(PY) -m pytest
 
 up: ## Start the compose stack (needs Docker and a .env; see .env.example)
