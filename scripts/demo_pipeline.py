@@ -1,10 +1,10 @@
 """The demo's training step: `dvc repro` with demo-sized configs, logged to the demo's MLflow.
 
 The pipeline runs in a DVC workspace under the demo state directory: the repository's dvc.yaml
-and configs, with the files of DEMO_CONFIG_DIR (default configs/demo) laid over the configs, and
-the services folder linked in. DVC's lock file there makes a second `make demo` train nothing
-when nothing changed. Once the pipeline is done the process prints the URLs and waits, so that
-honcho keeps the servers up until Ctrl-C.
+and configs, each config deep-merged with its namesake in DEMO_CONFIG_DIR (default configs/demo,
+which holds only what the demo changes), and the services folder linked in. DVC's lock file
+there makes a second `make demo` train nothing when nothing changed. Once the pipeline is done,
+the process prints the URLs and waits, so that honcho keeps the servers up until Ctrl-C.
 """
 
 from __future__ import annotations
@@ -19,6 +19,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+import yaml
+
 REPO = Path(__file__).resolve().parents[1]
 
 
@@ -29,18 +31,38 @@ def sync(source: Path, target: Path) -> None:
         shutil.copyfile(source, target)
 
 
+def deep_merge(base: dict, override: dict) -> dict:
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = deep_merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def write_if_changed(text: str, target: Path) -> None:
+    if not target.exists() or target.read_text() != text:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text)
+
+
 def build_workspace(workspace: Path, config_dir: Path) -> None:
     workspace.mkdir(parents=True, exist_ok=True)
     services = workspace / "services"
     if not services.is_symlink():
         services.symlink_to(REPO / "services", target_is_directory=True)
     sync(REPO / "dvc.yaml", workspace / "dvc.yaml")
-    overrides = {path.name for path in config_dir.glob("*.yaml")}
     for path in sorted((REPO / "configs").glob("*.yaml")):
-        if path.name not in overrides:
+        override = config_dir / path.name
+        if not override.exists():
             sync(path, workspace / "configs" / path.name)
-    for path in sorted(config_dir.glob("*.yaml")):
-        sync(path, workspace / "configs" / path.name)
+            continue
+        merged = deep_merge(yaml.safe_load(path.read_text()) or {},
+                            yaml.safe_load(override.read_text()) or {})
+        header = f"# {path.name} merged with {override.relative_to(REPO)}\n"
+        write_if_changed(header + yaml.safe_dump(merged, sort_keys=False),
+                         workspace / "configs" / path.name)
     if not (workspace / ".dvc").is_dir():
         subprocess.run(["dvc", "init", "--no-scm", "-q"], cwd=workspace, check=True)
 
@@ -79,7 +101,7 @@ def main() -> int:
         f"  dashboard   {web}/metrics",
         f"  metrics API {api}/api/models/summary",
         f"  MLflow UI   {tracking_uri.replace('127.0.0.1', 'localhost')}",
-        f"  promotion token (dashboard asks once): {os.environ.get('METRICS_API_PROMOTE_TOKEN', '')}",
+        f"  promotion token {os.environ.get('METRICS_API_PROMOTE_TOKEN', '')}",
         "Ctrl-C stops everything.", "",
     ]), flush=True)
     signal.pause()
