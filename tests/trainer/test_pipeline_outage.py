@@ -1,0 +1,96 @@
+"""The tracking server dies (SIGKILL) during a training stage and is back 20 s later: the stage
+still succeeds, and MLflow holds every epoch's metrics exactly once."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import time
+import uuid
+
+import psutil
+import pytest
+import yaml
+from mlflow.tracking import MlflowClient
+
+from tests.harness.mlflow_server import MlflowServer
+from tests.trainer.dvc_workspace import VENV_BIN, dvc_env, make_workspace
+
+pytestmark = pytest.mark.slow
+
+EPOCHS = 30  # smoke data, but enough epochs that the kill lands mid-training
+
+
+def kill_server_tree(server: MlflowServer) -> None:
+    """SIGKILL the entrypoint and everything it started (the server runs in its own session)."""
+    root = psutil.Process(server.server.process.pid)
+    for process in [*root.children(recursive=True), root]:
+        try:
+            os.kill(process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    server.kill()  # reaps the entrypoint
+
+
+def epochs_logged(client: MlflowClient, experiment: str) -> tuple[str | None, int]:
+    try:
+        found = client.get_experiment_by_name(experiment)
+        runs = client.search_runs([found.experiment_id]) if found else []
+        if not runs:
+            return None, 0
+        return runs[0].info.run_id, len(client.get_metric_history(runs[0].info.run_id,
+                                                                  "train_loss"))
+    except Exception:  # noqa: BLE001 - the server may be starting
+        return None, 0
+
+
+def test_a_server_killed_mid_training_loses_nothing(tmp_path, postgres, s3, monkeypatch):
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "MLFLOW_S3_ENDPOINT_URL"):
+        monkeypatch.delenv(name, raising=False)
+    server = MlflowServer(tmp_path / "mlflow", backend_uri=postgres.uri,
+                          artifacts_destination=f"s3://{s3.bucket}/outage-test",
+                          env=s3.server_env()).start()
+    root = make_workspace(tmp_path / "ws")
+    config_path = root / "configs" / "two_tower.yaml"
+    config = yaml.safe_load(config_path.read_text())
+    config["training"].update(epochs=EPOCHS, early_stopping_patience=EPOCHS)
+    config_path.write_text(yaml.safe_dump(config))
+    experiment = f"test-outage-{uuid.uuid4().hex[:8]}"
+    client = MlflowClient(server.url)
+    stage = subprocess.Popen(
+        [str(VENV_BIN / "dvc"), "repro", "two_tower_training"], cwd=root, text=True,
+        env=dvc_env(server.url, experiment, root), stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 240
+        run_id, seen = None, 0
+        while seen < 1 and time.monotonic() < deadline and stage.poll() is None:
+            time.sleep(0.2)
+            run_id, seen = epochs_logged(client, experiment)
+        assert run_id is not None, "training never logged its first epoch"
+        kill_server_tree(server)
+        time.sleep(20)
+        server.start()
+        output, _ = stage.communicate(timeout=300)
+
+        assert stage.returncode == 0, output[-4000:]
+        assert "could not reach MLflow" in output and "answers again" in output
+        history = json.loads((root / "models" / "two_tower" / "history.json").read_text())
+        assert seen < len(history), "the kill came after training had logged every epoch"
+        run = client.get_run(run_id)
+        assert run.info.status == "FINISHED" and run.data.tags["status"] == "inactive"
+        for name in ("train_loss", "val_loss", "learning_rate"):
+            points = client.get_metric_history(run_id, name)
+            assert sorted(m.step for m in points) == [h["epoch"] for h in history], name
+            assert {m.step: m.value for m in points} == pytest.approx(
+                {h["epoch"]: h[name] for h in history})
+        validation = client.get_metric_history(run_id, "ndcg_at_10")
+        assert len(validation) == len(history) + 1  # every epoch once, then the test score
+        assert not (root / "models" / "two_tower" / "tracking-outbox.json").exists()
+        assert client.search_model_versions(f"run_id = '{run_id}'")
+    finally:
+        if stage.poll() is None:
+            os.killpg(stage.pid, signal.SIGKILL)
+        server.stop()
