@@ -1,9 +1,9 @@
 import { createBrowserRouter, RouterProvider, type RouteObject } from 'react-router';
 
-import { CompareRoute } from './routes/metrics/compare';
-import { DashboardRoute } from './routes/metrics/dashboard';
-import { MetricsLayout } from './routes/metrics/layout';
-import { RunRoute } from './routes/metrics/run';
+import { CompareRoute } from './routes/dashboard/compare';
+import { DashboardRoute } from './routes/dashboard/dashboard';
+import { MetricsLayout } from './routes/dashboard/layout';
+import { RunRoute } from './routes/dashboard/run';
 import { LandingRoute } from './routes/landing';
 import { NotFoundRoute } from './routes/not-found';
 

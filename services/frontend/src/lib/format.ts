@@ -24,7 +24,7 @@ export function metricLabel(name: string): string {
   return name;
 }
 
-export function formatMetric(name: string, value: number | undefined): string {
+export function formatMetric(name: string, value: number | null | undefined): string {
   if (value === undefined || value === null || Number.isNaN(value)) return '—';
   if (name === 'training_time_seconds') return formatDuration(value);
   if (name === 'total_parameters' || name.startsWith('num_')) return formatCount(value);

@@ -17,12 +17,13 @@ export type Run = {
   model_name: ModelName | string | null;
   framework: string | null;
   model_status: ModelStatus | string | null;
-  metrics: Record<string, number>;
+  // null: a non-finite value (NaN, Infinity), which JSON cannot carry.
+  metrics: Record<string, number | null>;
   params: Record<string, string>;
   tags: Record<string, string>;
 };
 
-export type MetricPoint = { step: number; value: number; timestamp: number };
+export type MetricPoint = { step: number; value: number | null; timestamp: number };
 
 export type RunWithHistory = Run & { history: Record<string, MetricPoint[]> };
 

@@ -19,7 +19,7 @@ export default function CurveChart({
   for (const run of runs) {
     for (const point of run.history?.[metric] ?? []) {
       // A log axis cannot place zero or negative values: leave a gap instead.
-      const value = logScale && point.value <= 0 ? null : point.value;
+      const value = point.value === null || (logScale && point.value <= 0) ? null : point.value;
       byStep.set(point.step, { ...byStep.get(point.step), step: point.step, [run.run_id]: value });
     }
   }

@@ -3,7 +3,7 @@ import type { RunFilters as Filters } from '@/types/api';
 const OPTIONS: { field: keyof Filters; label: string; values: string[] }[] = [
   { field: 'model_type', label: 'Model type', values: ['retrieval', 'ranking', 'baseline'] },
   { field: 'model_name', label: 'Model', values: ['two-tower', 'bert4rec', 'popularity'] },
-  { field: 'status', label: 'Status', values: ['active', 'inactive', 'failed'] },
+  { field: 'status', label: 'Status', values: ['active', 'inactive', 'failed', 'running'] },
 ];
 
 export function RunFilters({

@@ -1,0 +1,73 @@
+import { act, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { http } from 'msw';
+
+import { makeRun } from '@/testing/data';
+import { db, fail, ok, seed } from '@/testing/handlers';
+import { renderApp } from '@/testing/render';
+import { server } from '@/testing/server';
+
+describe('run detail', () => {
+  it('shows metrics, params, tags and lineage', async () => {
+    seed([makeRun({ run_id: 'r1', run_name: 'bert4rec-X', model_name: 'bert4rec' })]);
+    renderApp('/metrics/runs/r1');
+    expect(await screen.findByTestId('run-title')).toHaveTextContent('bert4rec-X');
+    const lineage = screen.getByTestId('lineage');
+    expect(within(lineage).getByText('abc1234')).toBeInTheDocument();
+    expect(within(lineage).getByText('md5:feedbeef')).toBeInTheDocument();
+    expect(within(lineage).getByText('train_bert4rec')).toBeInTheDocument();
+    expect(within(screen.getByTestId('metrics')).getByText('NDCG@100')).toBeInTheDocument();
+    expect(within(screen.getByTestId('params')).getByText('model.embedding_dim')).toBeInTheDocument();
+  });
+
+  it('promotes with the token asked once, shows the answer and flips the badge', async () => {
+    seed([makeRun({ run_id: 'r1' }), makeRun({ run_id: 'r2' })]);
+    const authHeaders: (string | null)[] = [];
+    server.use(
+      http.post('/api/models/runs/:runId/promote', ({ request, params }) => {
+        authHeaders.push(request.headers.get('authorization'));
+        const run = db.runs.find((r) => r.run_id === params.runId)!;
+        run.model_status = 'active';
+        return ok({ run, previous_active_run_id: null, registered_model: 'movie-genie-two-tower', version: '3', alias: 'champion' });
+      }),
+    );
+    const { router } = renderApp('/metrics/runs/r1');
+    await userEvent.click(await screen.findByRole('button', { name: 'Promote to active' }));
+    await userEvent.type(screen.getByLabelText('Promotion token'), 's3cret');
+    await userEvent.click(screen.getByRole('button', { name: 'Confirm promotion' }));
+
+    expect(await screen.findByRole('status', { name: '' })).toHaveTextContent(
+      'registered model movie-genie-two-tower version 3, alias champion',
+    );
+    expect(authHeaders).toEqual(['Bearer s3cret']);
+    await waitFor(() => expect(screen.getByTestId('status-badge')).toHaveTextContent('active'));
+
+    // A second promotion in the same session does not ask again.
+    await act(() => router.navigate('/metrics/runs/r2'));
+    await waitFor(() => expect(screen.getByTestId('run-title')).toHaveTextContent(db.runs[1].run_name));
+    await userEvent.click(await screen.findByRole('button', { name: 'Promote to active' }));
+    await waitFor(() => expect(authHeaders).toEqual(['Bearer s3cret', 'Bearer s3cret']));
+    expect(screen.queryByLabelText('Promotion token')).not.toBeInTheDocument();
+  });
+
+  it("shows the API's refusal and asks for the token again after a 401", async () => {
+    seed([makeRun({ run_id: 'r1' })]);
+    server.use(http.post('/api/models/runs/:runId/promote', () => fail(401, 'Invalid or missing token')));
+    renderApp('/metrics/runs/r1');
+    await userEvent.click(await screen.findByRole('button', { name: 'Promote to active' }));
+    await userEvent.type(screen.getByLabelText('Promotion token'), 'wrong');
+    await userEvent.click(screen.getByRole('button', { name: 'Confirm promotion' }));
+
+    expect(await screen.findByRole('alert')).toHaveTextContent('Promotion refused: Invalid or missing token');
+    await userEvent.click(screen.getByRole('button', { name: 'Promote to active' }));
+    expect(screen.getByLabelText('Promotion token')).toBeInTheDocument();
+  });
+
+  it('says the run does not exist (404)', async () => {
+    seed([]);
+    renderApp('/metrics/runs/missing');
+    const alert = await screen.findByRole('alert');
+    expect(alert).toHaveTextContent('Not found');
+    expect(alert).toHaveTextContent("Run 'missing' not found");
+  });
+});

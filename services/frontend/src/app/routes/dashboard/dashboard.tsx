@@ -1,0 +1,28 @@
+import { useMlflowUiUrl } from '@/features/health/api/get-health';
+import { CompareTray } from '@/features/runs/components/compare-tray';
+import { RunFilters } from '@/features/runs/components/run-filters';
+import { RunsSection } from '@/features/runs/components/runs-section';
+import { SummaryCards } from '@/features/runs/components/summary-cards';
+import { useCompareSelection } from '@/hooks/use-compare-selection';
+import { useRunFilters } from '@/hooks/use-run-filters';
+
+export function DashboardRoute() {
+  const { filters, setFilter } = useRunFilters();
+  const compare = useCompareSelection();
+  const mlflowUiUrl = useMlflowUiUrl();
+  return (
+    <div className="space-y-6">
+      <h1 className="text-2xl font-bold">Model runs</h1>
+      <SummaryCards />
+      <RunFilters filters={filters} onChange={setFilter} />
+      <RunsSection
+        filters={filters}
+        mlflowUiUrl={mlflowUiUrl}
+        selected={compare.selected}
+        onToggleCompare={compare.toggle}
+        compareFull={compare.isFull}
+      />
+      <CompareTray selected={compare.selected} onClear={compare.clear} />
+    </div>
+  );
+}
