@@ -162,6 +162,7 @@ def fit(model: torch.nn.Module, data: SequenceData, *, model_name: str, config: 
                       "val_loss": val["loss"], "learning_rate": scheduler.get_last_lr()[0],
                       "recall_at_10": val["recall_at_10"], "ndcg_at_10": val["ndcg_at_10"]}
             history.append(record)
+            (out / "history.json").write_text(json.dumps(history, indent=2) + "\n")
             for cb in callbacks:
                 cb.on_epoch_end(epoch, {k: v for k, v in record.items() if k != "epoch"})
             bar.set_postfix(loss=f"{record['train_loss']:.3f}", ndcg10=f"{val['ndcg_at_10']:.4f}")
