@@ -3,7 +3,7 @@ import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, X
 import { metricLabel } from '@/lib/format';
 import type { RunWithHistory } from '@/types/api';
 
-import { runColor } from './run-colors';
+import { runColor } from './chart-colors';
 
 /** One metric's history per run, overlaid with the step (epoch) on the x axis. */
 export default function CurveChart({

@@ -3,7 +3,7 @@ import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAx
 import { formatMetric, metricLabel } from '@/lib/format';
 import type { Run } from '@/types/api';
 
-import { runColor } from './run-colors';
+import { runColor } from './chart-colors';
 
 /** Grouped bars: one group per metric, one bar per run. Loaded lazily with Recharts. */
 export default function MetricBarChart({ title, metrics, runs }: { title: string; metrics: string[]; runs: Run[] }) {
