@@ -1,0 +1,1 @@
+"""MovieLens sources (recbole wheel, GroupLens folders/zips, URL) and preprocessing."""
