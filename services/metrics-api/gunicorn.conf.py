@@ -18,6 +18,7 @@ worker_class = "gthread"
 timeout = 120
 graceful_timeout = 20
 keepalive = 5
+limit_request_line = 8190  # gunicorn's maximum; page tokens and filters fit well within it
 accesslog = "-"
 errorlog = "-"
 loglevel = os.environ.get("METRICS_API_LOG_LEVEL", "info")

@@ -1,6 +1,6 @@
 """Fixtures: runs logged by the real tracking code, and the API under gunicorn on top of them.
 
-The API runs exactly as in the container: ``gunicorn -c gunicorn.conf.py "metrics_api:create_app()"``.
+The API runs as in the container: ``gunicorn -c gunicorn.conf.py "metrics_api:create_app()"``.
 """
 
 from __future__ import annotations
