@@ -41,6 +41,14 @@ export const handlers = [
     const run = db.runs.find((r) => r.run_id === params.runId);
     return run ? ok(run) : fail(404, `Run '${params.runId}' not found`);
   }),
+  http.get('/api/models/runs/:runId/metrics/:metric/history', ({ params }) => {
+    const run = db.runs.find((r) => r.run_id === params.runId);
+    if (!run) return fail(404, `Run '${params.runId}' not found`);
+    const points = withHistory(run).history[params.metric as string];
+    if (!(String(params.metric) in run.metrics) || !points)
+      return fail(404, `metric '${params.metric}' not logged for run ${params.runId}`);
+    return ok(points, { count: points.length });
+  }),
   http.post('/api/models/compare', async ({ request }) => {
     const body = (await request.json()) as { run_ids: string[] };
     const missing = body.run_ids.filter((id) => !db.runs.some((run) => run.run_id === id));

@@ -16,8 +16,8 @@ import { useCompareRuns } from '../api/compare-runs';
 import { ParamsTab } from './params-tab';
 
 // Recharts is the heaviest dependency: load it only when a chart is on screen.
-const MetricBarChart = lazy(() => import('./metric-bar-chart'));
-const CurveChart = lazy(() => import('./curve-chart'));
+const MetricBarChart = lazy(() => import('@/components/charts/metric-bar-chart'));
+const CurveChart = lazy(() => import('@/components/charts/curve-chart'));
 
 type TabId = 'metrics' | 'training' | 'params';
 const TABS: { id: TabId; label: string }[] = [

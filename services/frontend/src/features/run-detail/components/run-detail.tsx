@@ -10,6 +10,7 @@ import type { Run } from '@/types/api';
 import { useRun } from '../api/get-run';
 
 import { PromotePanel } from './promote-panel';
+import { RunCurves } from './run-curves';
 
 const LINEAGE: { label: string; tags: string[] }[] = [
   { label: 'Git commit', tags: ['git_commit', 'mlflow.source.git.commit'] },
@@ -79,6 +80,7 @@ export function RunDetail({ runId, mlflowUiUrl }: { runId: string; mlflowUiUrl: 
           <Link className="text-sm text-indigo-700 hover:underline" to="/metrics">Back to dashboard</Link>
         </div>
       </header>
+      <RunCurves run={run} />
       <div className="grid gap-4 lg:grid-cols-2">
         <div className="space-y-4">
           <PromotePanel run={run} />

@@ -58,7 +58,6 @@ describe('metrics dashboard', () => {
     expect(screen.getByTestId('run-card')).toHaveAttribute('data-run-id', 'b1');
     expect(currentSearch(router).get('type')).toBe('ranking');
     expect(requests.some((url) => new URL(url).searchParams.get('model_type') === 'ranking')).toBe(true);
-    server.events.removeAllListeners();
   });
 
   it('restores filters from a shared URL', async () => {

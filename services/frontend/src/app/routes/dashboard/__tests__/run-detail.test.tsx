@@ -20,6 +20,23 @@ describe('run detail', () => {
     expect(within(screen.getByTestId('params')).getByText('model.embedding_dim')).toBeInTheDocument();
   });
 
+  it('draws the per-epoch curves the run logged, and asks for no others', async () => {
+    seed([makeRun({ run_id: 'r1' })]); // logs train_loss and val_loss, not learning_rate
+    const asked: string[] = [];
+    server.events.on('request:start', ({ request }) => {
+      if (request.url.includes('/history')) asked.push(new URL(request.url).pathname);
+    });
+    renderApp('/metrics/runs/r1');
+    const trainLoss = await screen.findByTestId('curve-chart-train_loss');
+    await waitFor(() => expect(trainLoss.querySelectorAll('.recharts-line-dot')).toHaveLength(3));
+    expect(await screen.findByTestId('curve-chart-val_loss')).toBeInTheDocument();
+    expect(screen.queryByTestId('curve-chart-learning_rate')).not.toBeInTheDocument();
+    expect(asked.sort()).toEqual([
+      '/api/models/runs/r1/metrics/train_loss/history',
+      '/api/models/runs/r1/metrics/val_loss/history',
+    ]);
+  });
+
   it('promotes with the token asked once, shows the answer and flips the badge', async () => {
     seed([makeRun({ run_id: 'r1' }), makeRun({ run_id: 'r2' })]);
     const authHeaders: (string | null)[] = [];

@@ -1,0 +1,38 @@
+import { lazy, Suspense } from 'react';
+
+import { ErrorState } from '@/components/ui/error-state';
+import { LoadingBlock, Skeleton } from '@/components/ui/skeleton';
+import { TRAINING_CURVES } from '@/lib/key-metrics';
+import type { Run } from '@/types/api';
+
+import { useMetricHistory } from '../api/get-metric-history';
+
+const CurveChart = lazy(() => import('@/components/charts/curve-chart'));
+
+const placeholder = (
+  <LoadingBlock label="Loading curve">
+    <Skeleton className="h-72" />
+  </LoadingBlock>
+);
+
+function RunCurve({ run, metric }: { run: Run; metric: string }) {
+  const history = useMetricHistory(run.run_id, metric);
+  if (history.isPending) return placeholder;
+  if (history.isError) return <ErrorState error={history.error} onRetry={() => history.refetch()} />;
+  return (
+    <Suspense fallback={placeholder}>
+      <CurveChart metric={metric} runs={[{ ...run, history: { [metric]: history.data } }]} logScale={false} />
+    </Suspense>
+  );
+}
+
+/** This run's per-epoch curves; only metrics it logged are asked for (others would be 404s). */
+export function RunCurves({ run }: { run: Run }) {
+  const logged = TRAINING_CURVES.filter((metric) => metric in run.metrics);
+  if (!logged.length) return null;
+  return (
+    <section aria-label="Training curves" className="grid gap-4 lg:grid-cols-3">
+      {logged.map((metric) => <RunCurve key={metric} run={run} metric={metric} />)}
+    </section>
+  );
+}
