@@ -33,7 +33,13 @@ class Demo:
                    DEMO_STATE_DIR=str(self.state), DEMO_CONFIG_DIR="configs/smoke")
         self.process = ManagedProcess("make demo", ["make", "--no-print-directory", "demo"], log,
                                       env=env, cwd=REPO)
-        self.process.start(lambda: (self.state / "READY").exists(), timeout=timeout)
+        (self.state / "READY").unlink(missing_ok=True)  # left by an earlier start
+
+        def ready() -> bool:  # the marker, and the banner through honcho's output
+            printed = log.read_text("utf-8", "replace") if log.exists() else ""
+            return (self.state / "READY").exists() and "demo: ready" in printed
+
+        self.process.start(ready, timeout=timeout)
         return log.read_text(errors="replace")
 
     def stop(self) -> None:
