@@ -45,10 +45,13 @@ logs: ## Follow the compose stack's logs
 	$(COMPOSE) logs -f
 
 train: ## Run the DVC pipeline in the trainer container against the compose stack
-	@echo "make train: not built yet (issue 4)" >&2; exit 1
+	TRAINER_UID=$$(id -u) TRAINER_GID=$$(id -g) $(COMPOSE) --profile train run --rm --build trainer
 
-train-local: ## Run the DVC pipeline natively against MLFLOW_TRACKING_URI
-	@echo "make train-local: not built yet (issue 4)" >&2; exit 1
+# DVC runs each stage's `python -m ...` through the shell: the venv must come first on PATH.
+train-local: bootstrap ## Run the DVC pipeline natively against MLFLOW_TRACKING_URI
+	@if [ -z "$$MLFLOW_TRACKING_URI" ]; then echo "train-local: MLFLOW_TRACKING_URI is not set;" \
+		"runs are tracked only if configs/mlflow.yaml enables it" >&2; fi
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/dvc repro
 
 mlflow: bootstrap ## Native tracking server (SQLite + .state/mlflow by default; env overrides)
 	$(PY) services/mlflow-server/entrypoint.py
