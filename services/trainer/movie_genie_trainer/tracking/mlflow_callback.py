@@ -72,6 +72,9 @@ class MlflowTrackingCallback:
             chunk = dict(items[start:start + BATCH_LIMIT])
             self.sender.submit(Operation("logging params", lambda _, c=chunk: self._params(c),
                                          {"params": chunk}))
+        if self.settings.registered_models.get(model_name):
+            # Pay for mlflow.pytorch's imports and caches while the model trains, not after.
+            self.sender.submit(Operation("loading the model flavour", lambda _: _warm_imports()))
 
     def on_epoch_end(self, epoch: int, metrics: dict[str, float]) -> None:
         self.last_epoch = epoch
@@ -194,6 +197,9 @@ class MlflowTrackingCallback:
         return mlflow.pytorch.log_model(
             model, name="model", run_id=self.run_id, input_example=example, signature=signature,
             pip_requirements=pip_requirements(), code_paths=[trainer_code_path()],
+            # Pickle, with the trainer's code alongside: MLflow's default here (torch.export to
+            # pt2) traces the model for seconds per run and needs static shapes.
+            serialization_format="pickle",
             tags={"model_type": self.model_type, "model_name": self.model_name})
 
     def _register(self, model_info: Any, name: str, retrying: bool) -> None:
@@ -243,3 +249,15 @@ class MlflowTrackingCallback:
             "pending": [{"step": op.description, **(op.record or {})} for op in pending],
         }, indent=2))
         return f"What was not sent is kept in {path}. "
+
+
+def _warm_imports() -> None:
+    """Imports and caches that ``log_model`` would otherwise build after training (seconds)."""
+    import mlflow.pytorch  # noqa: F401
+    from mlflow.models import infer_signature  # noqa: F401
+    from mlflow.utils import requirements_utils
+
+    # Maps installed packages to modules, to check the model's requirements: cached once built.
+    warm = getattr(requirements_utils, "_init_packages_to_modules_map", None)
+    if warm is not None:
+        warm()

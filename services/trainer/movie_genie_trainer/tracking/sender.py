@@ -97,6 +97,7 @@ class BackgroundSender:
                 if self._stopping:
                     return
                 operation = self._queue[0]
+            began = time.monotonic()
             try:
                 operation.send(operation.attempts > 0)
             except BaseException as error:  # noqa: BLE001 - the thread must never die silently
@@ -118,6 +119,7 @@ class BackgroundSender:
                         self._cond.wait(backoff)
                 backoff = min(backoff * 2, self.retry.backoff_max_seconds)
                 continue
+            log.debug("tracking: %s took %.2f s", operation.description, time.monotonic() - began)
             if outage_since is not None:
                 log.warning("tracking: MLflow answers again after %.0f s; sending what was kept",
                             time.monotonic() - outage_since)
