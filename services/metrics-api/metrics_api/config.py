@@ -23,7 +23,7 @@ DEFAULTS = {
     "CACHE_WARM_ON_START": True,  # load the default experiment in the background at start-up
     # Fail fast when MLflow is down: the API answers 503 within seconds, not minutes.
     "MLFLOW_HTTP_REQUEST_MAX_RETRIES": "1",
-    "MLFLOW_HTTP_REQUEST_TIMEOUT": "3",
+    "MLFLOW_HTTP_REQUEST_TIMEOUT": "5",
     "MLFLOW_HTTP_REQUEST_BACKOFF_FACTOR": "0",
     "MLFLOW_HTTP_REQUEST_BACKOFF_JITTER": "0",
 }

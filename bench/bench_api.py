@@ -1,0 +1,258 @@
+"""metrics-api latency at 10,000 runs (issue 5, must-show 3 and 4).
+
+    .venv/bin/python bench/bench_api.py             # or: make bench
+    BENCH_API_RUNS=2000 .venv/bin/python bench/bench_api.py   # a quicker, smaller variant
+
+1. Starts a real Postgres and a real `mlflow server` on it (the test harness), creates the
+   experiment through MLflow, then seeds BENCH_API_RUNS (10,000) runs **straight into MLflow's
+   Postgres tables** in batches (runs, tags, params, metrics, latest_metrics: what the tracking
+   code logs per run, minus per-epoch history), because 10,000 REST round trips would take longer
+   than the benchmark itself. MLflow reads them back like any other run.
+2. Starts the API under gunicorn with the production settings (gunicorn.conf.py: 2 workers,
+   8 threads each) and waits until both workers have loaded the experiment into their run cache.
+3. Measures, sequentially in the same run: `GET /api/models/summary`, `GET /api/models/runs?
+   limit=100`, and MLflow's own `search_runs` for the same first page (100 newest runs), as the
+   baseline. Targets: summary p50 <= 100 ms; runs page p50 <= 1.2 x MLflow's search p50.
+4. Load: 50 concurrent clients (threads, one keep-alive session each) for 30 s, alternating
+   summary and runs; prints errors and p50/p95/p99.
+Results also land in bench-results/bench_api.json. Exit status 1 when a target is missed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import statistics
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import psycopg2  # noqa: E402
+import requests  # noqa: E402
+from mlflow.tracking import MlflowClient  # noqa: E402
+from psycopg2.extras import execute_values  # noqa: E402
+
+from tests.harness.mlflow_server import MlflowServer  # noqa: E402
+from tests.harness.postgres import PostgresCluster  # noqa: E402
+from tests.harness.process import ManagedProcess, free_port, http_ok  # noqa: E402
+
+RUNS = int(os.environ.get("BENCH_API_RUNS", "10000"))
+SEQUENTIAL = int(os.environ.get("BENCH_API_REQUESTS", "200"))
+BASELINE_REQUESTS = int(os.environ.get("BENCH_API_BASELINE_REQUESTS", "40"))
+CLIENTS, LOAD_SECONDS = 50, float(os.environ.get("BENCH_API_LOAD_SECONDS", "30"))
+WORKERS = 2
+EXPERIMENT = "movie-genie-models"
+SERVICE = ROOT / "services" / "metrics-api"
+FINAL = [f"{m}_at_{k}" for m in ("recall", "ndcg", "coverage") for k in (10, 50, 100)]
+EPOCH = ["train_loss", "val_loss", "learning_rate"]
+EXTRA = ["num_users", "num_movies", "num_interactions", "total_parameters",
+         "training_time_seconds"]
+MODELS = [("two-tower", "retrieval"), ("bert4rec", "ranking")]
+
+
+def seed(database_uri: str, experiment_id: str, count: int) -> float:
+    """Insert ``count`` runs shaped like the tracking code's into MLflow's tables."""
+    started = time.monotonic()
+    dsn = database_uri.replace("postgresql+psycopg2://", "postgresql://")
+    rng = random.Random(0)
+    now = int(time.time() * 1000)
+    runs, tags, params, metrics, latest = [], [], [], [], []
+    for i in range(count):
+        run_id = uuid.uuid4().hex
+        model_name, model_type = MODELS[i % 2]
+        start = now - (count - i) * 60_000  # one a minute, the last one newest
+        failed = i % 25 == 0
+        status = "FAILED" if failed else "FINISHED"
+        name = f"{model_name}-{time.strftime('%Y%m%d-%H%M%S', time.gmtime(start / 1000))}"
+        runs.append((run_id, name, "LOCAL", "", "", "bench", status, start, start + 50_000,
+                     None, "", "active", f"mlflow-artifacts:/{experiment_id}/{run_id}/artifacts",
+                     int(experiment_id)))
+        run_tags = {"mlflow.runName": name, "model_type": model_type, "model_name": model_name,
+                    "framework": "pytorch", "status": "failed" if failed else "inactive",
+                    "dvc_pipeline": "true", "dvc_stage": f"train_{model_name.replace('-', '_')}",
+                    "git_commit": f"{rng.getrandbits(160):040x}", "data_version": "md5:bench",
+                    "dataset": "ml-100k"}
+        tags += [(k, v, run_id) for k, v in run_tags.items()]
+        run_params = {f"model.p{j}": str(rng.randint(1, 512)) for j in range(10)}
+        run_params.update({f"training.p{j}": str(rng.random()) for j in range(10)})
+        run_params.update({f"data.p{j}": str(j) for j in range(5)})
+        params += [(k, v, run_id) for k, v in run_params.items()]
+        values = {k: rng.random() for k in EPOCH + ([] if failed else FINAL + EXTRA)}
+        for key, value in values.items():
+            metrics.append((key, value, start + 40_000, run_id, 10, False))
+            latest.append((key, value, start + 40_000, 10, False, run_id))
+    with psycopg2.connect(dsn) as connection, connection.cursor() as cursor:
+        execute_values(cursor, "INSERT INTO runs (run_uuid, name, source_type, source_name, "
+                       "entry_point_name, user_id, status, start_time, end_time, deleted_time, "
+                       "source_version, lifecycle_stage, artifact_uri, experiment_id) VALUES %s",
+                       runs, page_size=2000)
+        execute_values(cursor, "INSERT INTO tags (key, value, run_uuid) VALUES %s", tags,
+                       page_size=5000)
+        execute_values(cursor, "INSERT INTO params (key, value, run_uuid) VALUES %s", params,
+                       page_size=5000)
+        execute_values(cursor, "INSERT INTO metrics (key, value, timestamp, run_uuid, step, "
+                       "is_nan) VALUES %s", metrics, page_size=5000)
+        execute_values(cursor, "INSERT INTO latest_metrics (key, value, timestamp, step, "
+                       "is_nan, run_uuid) VALUES %s", latest, page_size=5000)
+        cursor.execute("ANALYZE")
+    return time.monotonic() - started
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
+
+
+def stats(values: list[float]) -> dict:
+    return {"n": len(values), "p50_ms": percentile(values, 50) * 1000,
+            "p95_ms": percentile(values, 95) * 1000, "p99_ms": percentile(values, 99) * 1000,
+            "mean_ms": statistics.fmean(values) * 1000}
+
+
+def timed(call, n: int) -> list[float]:
+    out = []
+    for _ in range(n):
+        start = time.perf_counter()
+        call()
+        out.append(time.perf_counter() - start)
+    return out
+
+
+def get_ok(session: requests.Session, url: str) -> dict:
+    response = session.get(url, timeout=60)
+    response.raise_for_status()
+    return response.json()
+
+
+def load(base: str, seconds: float) -> dict:
+    paths = [f"{base}/api/models/summary", f"{base}/api/models/runs?limit=100"]
+    latencies: list[float] = []
+    errors: list[str] = []
+    lock = threading.Lock()
+    stop_at = time.monotonic() + seconds
+
+    def client(index: int) -> None:
+        with requests.Session() as session:
+            i = index
+            while time.monotonic() < stop_at:
+                start = time.perf_counter()
+                try:
+                    body = session.get(paths[i % 2], timeout=60)
+                    ok = body.status_code == 200 and body.json()["success"] is True
+                    problem = None if ok else f"HTTP {body.status_code}"
+                except (requests.RequestException, ValueError) as error:
+                    problem = type(error).__name__
+                elapsed = time.perf_counter() - start
+                with lock:
+                    latencies.append(elapsed)
+                    if problem:
+                        errors.append(problem)
+                i += 1
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(CLIENTS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return {**stats(latencies), "errors": len(errors), "error_kinds": sorted(set(errors)),
+            "requests_per_s": len(latencies) / seconds}
+
+
+def wait_for_warm_workers(log_path: Path, timeout: float = 600) -> float:
+    started = time.monotonic()
+    while time.monotonic() - started < timeout:
+        text = log_path.read_text(errors="replace")
+        if "warming the run cache failed" in text:
+            raise RuntimeError(f"warming the run cache failed; see {log_path}")
+        if text.count(f"runs of experiment '{EXPERIMENT}'") >= WORKERS:
+            return time.monotonic() - started
+        time.sleep(1)
+    raise TimeoutError("gunicorn workers did not load the run cache")
+
+
+def main() -> int:
+    root = Path(tempfile.mkdtemp(prefix="bench-api-"))
+    postgres = PostgresCluster().init()
+    server = api = None
+    try:
+        server = MlflowServer(root / "mlflow", backend_uri=postgres.uri,
+                              artifacts_destination=str(root / "artifacts")).start()
+        client = MlflowClient(server.url)
+        experiment_id = client.create_experiment(EXPERIMENT)
+        seconds = seed(postgres.uri, experiment_id, RUNS)
+        print(f"seeded {RUNS} runs straight into MLflow's Postgres tables in {seconds:.1f} s")
+
+        port = free_port()
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("MLFLOW_", "METRICS_"))}
+        env.update({"MLFLOW_TRACKING_URI": server.url, "MLFLOW_EXPERIMENT_NAME": EXPERIMENT,
+                    "METRICS_API_HOST": "127.0.0.1", "METRICS_API_PORT": str(port),
+                    "METRICS_API_WORKERS": str(WORKERS), "METRICS_API_LOG_LEVEL": "warning"})
+        log_path = root / "gunicorn.log"
+        api = ManagedProcess("metrics-api", [str(Path(sys.executable).parent / "gunicorn"),
+                                             "-c", "gunicorn.conf.py", "metrics_api:create_app()"],
+                             log_path, env=env, cwd=SERVICE
+                             ).start(http_ok(f"http://127.0.0.1:{port}/api/health"), timeout=120)
+        warm = wait_for_warm_workers(log_path)
+        print(f"gunicorn ({WORKERS} workers) loaded the run cache in {warm:.1f} s")
+        base = f"http://127.0.0.1:{port}"
+
+        with requests.Session() as session:
+            summary = get_ok(session, f"{base}/api/models/summary")["data"]
+            page = get_ok(session, f"{base}/api/models/runs?limit=100")
+            mlflow_page = client.search_runs([experiment_id], max_results=100,
+                                             order_by=["attributes.start_time DESC"])
+            assert summary["total_runs"] == RUNS, summary["total_runs"]
+            assert [r["run_id"] for r in page["data"]] == [r.info.run_id for r in mlflow_page]
+            for _ in range(10):  # warm connections and both workers' sorted views
+                get_ok(session, f"{base}/api/models/summary")
+                get_ok(session, f"{base}/api/models/runs?limit=100")
+            results = {
+                "summary": stats(timed(lambda: get_ok(session, f"{base}/api/models/summary"),
+                                       SEQUENTIAL)),
+                "runs_page": stats(timed(
+                    lambda: get_ok(session, f"{base}/api/models/runs?limit=100"), SEQUENTIAL)),
+                "mlflow_search_runs_page": stats(timed(lambda: client.search_runs(
+                    [experiment_id], max_results=100, order_by=["attributes.start_time DESC"]),
+                    BASELINE_REQUESTS)),
+            }
+        results["load"] = load(base, LOAD_SECONDS)
+    finally:
+        for process in (api, server):
+            if process is not None:
+                process.stop()
+        postgres.destroy()
+
+    ratio = results["runs_page"]["p50_ms"] / results["mlflow_search_runs_page"]["p50_ms"]
+    checks = {
+        "summary p50 <= 100 ms": results["summary"]["p50_ms"] <= 100,
+        "runs page p50 <= 1.2 x MLflow search_runs p50": ratio <= 1.2,
+        "load: zero errors": results["load"]["errors"] == 0,
+    }
+    print(f"\nmetrics-api at {RUNS} runs (gunicorn {WORKERS} workers; same machine, same run)")
+    print(f"{'':34} {'p50 ms':>9} {'p95 ms':>9} {'p99 ms':>9} {'n':>6}")
+    for name, row in results.items():
+        print(f"{name:34} {row['p50_ms']:9.1f} {row['p95_ms']:9.1f} {row['p99_ms']:9.1f} "
+              f"{row['n']:6d}")
+    print(f"\nruns page / MLflow search_runs (p50): {ratio:.3f}")
+    print(f"load: {CLIENTS} clients x {LOAD_SECONDS:.0f} s, {results['load']['requests_per_s']:.0f}"
+          f" req/s, errors {results['load']['errors']} {results['load']['error_kinds']}, "
+          f"p99 {results['load']['p99_ms']:.1f} ms")
+    for name, passed in checks.items():
+        print(f"  [{'PASS' if passed else 'FAIL'}] {name}")
+    out = ROOT / "bench-results"
+    out.mkdir(exist_ok=True)
+    (out / "bench_api.json").write_text(json.dumps(
+        {"runs": RUNS, "workers": WORKERS, "results": results, "runs_page_vs_mlflow": ratio,
+         "checks": checks}, indent=2))
+    return 0 if all(checks.values()) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,58 @@
+"""Pure parts: order_by parsing, keyset page tokens over changing data, config errors."""
+
+from __future__ import annotations
+
+import pytest
+from metrics_api import config, create_app
+from metrics_api.errors import BadRequest
+from metrics_api.ordering import page, parse_order
+
+
+def run(run_id: str, start: int, ndcg: float | None = None, name: str | None = None) -> dict:
+    return {"run_id": run_id, "run_name": name, "start_time": start, "end_time": None,
+            "status": "FINISHED", "metrics": {} if ndcg is None else {"ndcg_at_10": ndcg},
+            "params": {}}
+
+
+def rows(order, runs):
+    return sorted(((order.sort_key(r), r) for r in runs), key=lambda row: row[0])
+
+
+def test_parse_order_accepts_the_grammar_and_refuses_the_rest():
+    assert parse_order("metrics.ndcg_at_10 DESC").text == "metrics.ndcg_at_10 DESC"
+    assert parse_order("attributes.start_time").text == "start_time ASC"
+    for bad in ("metrics.x` DESC", "start_time DESC; --", "tags.status DESC", "run_name UP", ""):
+        with pytest.raises(BadRequest):
+            parse_order(bad)
+
+
+def test_descending_strings_and_missing_values_last():
+    order = parse_order("run_name DESC")
+    runs = [run("a" * 32, 1, name="alpha"), run("b" * 32, 2, name=None),
+            run("c" * 32, 3, name="zulu")]
+    assert [r["run_name"] for _, r in rows(order, runs)] == ["zulu", "alpha", None]
+
+
+def test_next_page_starts_after_the_last_run_even_when_runs_were_added():
+    order = parse_order("metrics.ndcg_at_10 DESC")
+    runs = [run(f"{i:032x}", i, ndcg=i / 10) for i in range(1, 6)]
+    first, token = page(rows(order, runs), order, 2, None)
+    assert [r["metrics"]["ndcg_at_10"] for r in first] == [0.5, 0.4]
+    runs.append(run("f" * 32, 9, ndcg=0.9))  # a new best run must not shift the next page
+    second, token = page(rows(order, runs), order, 2, token)
+    assert [r["metrics"]["ndcg_at_10"] for r in second] == [0.3, 0.2]
+    last, token = page(rows(order, runs), order, 2, token)
+    assert [r["metrics"]["ndcg_at_10"] for r in last] == [0.1] and token is None
+
+
+def test_forged_page_tokens_are_400():
+    order = parse_order("start_time DESC")
+    for token in ("bm90IGpzb24=", "eyJvIjogInN0YXJ0X3RpbWUgREVTQyIsICJ2IjogIngiLCAiciI6IDF9"):
+        with pytest.raises(BadRequest):
+            page([], order, 10, token)
+
+
+def test_a_bad_setting_stops_start_up_naming_the_variable(monkeypatch):
+    monkeypatch.setenv("METRICS_API_CACHE_REFRESH_SECONDS", '"soon"')
+    with pytest.raises(config.ConfigError, match="METRICS_API_CACHE_REFRESH_SECONDS"):
+        create_app({"CACHE_WARM_ON_START": False, "TRACKING_URI": "http://127.0.0.1:9"})
