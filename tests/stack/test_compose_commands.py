@@ -84,3 +84,20 @@ def test_service_command_is_the_one_run_natively(name):
     expected, test_file, line = NATIVE[name]
     assert normalize(effective_command(resolved_services()[name])) == expected
     assert line in (REPO / test_file).read_text(), f"{test_file} no longer runs {expected}"
+
+
+ONE_SHOT = {"minio-init", "trainer"}
+
+
+@pytest.mark.parametrize("name", sorted(set(NATIVE) | NOT_NATIVE))
+def test_services_have_healthchecks_and_wait_on_conditions(name):
+    service = resolved_services()[name]
+    if name not in ONE_SHOT:
+        in_dockerfile = "build" in service and "HEALTHCHECK" in (
+            Path(service["build"]["context"]) / service["build"].get("dockerfile", "Dockerfile")
+        ).read_text()
+        assert "healthcheck" in service or in_dockerfile, f"{name} has no healthcheck"
+    for dependency, rule in service.get("depends_on", {}).items():
+        wanted = ("service_completed_successfully" if dependency in ONE_SHOT
+                  else "service_healthy")
+        assert rule["condition"] == wanted, f"{name} -> {dependency}: {rule['condition']}"
