@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from openapi_spec_validator import validate
+
 from tests.metrics_api.conftest import ALLOWED_ORIGIN
 
 
@@ -14,6 +16,7 @@ def test_health_reports_mlflow_reachable(api, mlflow_server):
 
 def test_openapi_document_lists_every_route(api):
     doc = api.get("/api/openapi.json").json()
+    validate(doc)  # a valid OpenAPI 3.1 document
     assert doc["openapi"].startswith("3.1")
     assert set(doc["paths"]) == {
         "/api/health", "/api/openapi.json", "/api/models/experiments", "/api/models/runs",

@@ -2,7 +2,7 @@
 
 MLflow errors are translated here: "does not exist" becomes a 404, everything else (connection
 refused, timeouts, server errors) a 503 that names the tracking server. Filter strings passed to
-MLflow are built only from constants and numbers, never from request input.
+MLflow are built from constants, numbers and configured names only, never from request input.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 from urllib.parse import urlsplit, urlunsplit
 
+import requests
 from mlflow.entities import Experiment, Run, ViewType
 from mlflow.exceptions import MlflowException
 from mlflow.tracking import MlflowClient
@@ -54,6 +55,12 @@ class Tracking:
                 f"({type(error).__name__})") from None
 
     def reachable(self) -> bool:
+        """Quick (2 s at most): the container healthcheck waits on it."""
+        if self.uri.startswith(("http://", "https://")):
+            try:
+                return requests.get(f"{self.uri.rstrip('/')}/health", timeout=2).ok
+            except requests.RequestException:
+                return False
         try:
             with self._translated():
                 self.client.search_experiments(max_results=1)
