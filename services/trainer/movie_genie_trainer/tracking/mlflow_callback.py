@@ -117,10 +117,8 @@ class MlflowTrackingCallback:
     @property
     def client(self):
         if self._client is None:
-            import mlflow
             from mlflow.tracking import MlflowClient
 
-            mlflow.set_tracking_uri(self.settings.tracking_uri)
             self._client = MlflowClient(self.settings.tracking_uri)
         return self._client
 
@@ -148,7 +146,7 @@ class MlflowTrackingCallback:
         run = client.create_run(self.experiment_id, start_time=int(self._started_at * 1000),
                                 tags=tags, run_name=run_name)
         self.run_id = run.info.run_id
-        log.warning("tracking: run %s (%s) in experiment %s at %s", run_name, self.run_id,
+        log.info("tracking: run %s (%s) in experiment %s at %s", run_name, self.run_id,
                     self.settings.experiment_name, self.settings.tracking_uri)
 
     def _params(self, params: dict[str, str]) -> None:
@@ -200,7 +198,8 @@ class MlflowTrackingCallback:
             # Pickle, with the trainer's code alongside: MLflow's default here (torch.export to
             # pt2) traces the model for seconds per run and needs static shapes.
             serialization_format="pickle",
-            tags={"model_type": self.model_type, "model_name": self.model_name})
+            tags={"model_type": self.model_type, "model_name": self.model_name},
+            step=self.last_epoch)  # links the final metrics (logged at this step) to the model
 
     def _register(self, model_info: Any, name: str, retrying: bool) -> None:
         import mlflow
@@ -210,7 +209,7 @@ class MlflowTrackingCallback:
             return
         version = mlflow.register_model(model_info.model_uri, name,
                                         tags={"model_type": self.model_type})
-        log.warning("tracking: registered %s version %s", name, version.version)
+        log.info("tracking: registered %s version %s", name, version.version)
 
     def _record_failure(self, message: str, trace: str) -> None:
         self.client.set_tag(self.run_id, "error", message)
