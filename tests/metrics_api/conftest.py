@@ -101,7 +101,7 @@ def start_api(tracking_url: str, experiment: str, log_path: Path, **extra: str) 
         [str(Path(sys.executable).parent / "gunicorn"), "-c", "gunicorn.conf.py",
          "metrics_api:create_app()"],
         log_path, env=api_env(tracking_url, experiment, port, **extra), cwd=SERVICE,
-    ).start(http_ok(f"http://127.0.0.1:{port}/api/health"), timeout=60)
+    ).start(http_ok(f"http://127.0.0.1:{port}/api/health"), timeout=120)
     return Api(f"http://127.0.0.1:{port}", process, experiment)
 
 

@@ -88,7 +88,9 @@ class ExperimentSnapshot:
         self.resynced_at = 0.0
         self.failed_at: float | None = None
         self.failure: TrackingUnavailable | None = None
-        self.refresh_lock = threading.Lock()
+        self.refresh_lock = threading.Lock()  # one refresh at a time
+        self.index_lock = threading.Lock()  # swapping the index
+        self.local_changes: list[tuple[float, list[dict]]] = []  # (monotonic time, runs)
 
     # ---- what requests call -------------------------------------------------------------
 
@@ -102,12 +104,24 @@ class ExperimentSnapshot:
         return self.index
 
     def upsert(self, runs: list[dict]) -> None:
-        """Reflect a change this worker made (a promotion) at once."""
-        with self.refresh_lock:
+        """Reflect a change this worker made (a promotion) at once, without waiting for a
+        refresh in progress; that refresh re-applies it (it may have read MLflow before)."""
+        with self.index_lock:
+            now = time.monotonic()
+            self.local_changes = [(t, r) for t, r in self.local_changes
+                                  if now - t < self.settings["resync"] + 60] + [(now, runs)]
             if self.index is not None:
-                mine = [r for r in runs if r["experiment_id"] == self.index.experiment_id]
-                if mine:
-                    self.index = self.index.with_runs(mine, now_ms())
+                self.index = self._with_changes(self.index, [runs])
+
+    def _install(self, index: RunIndex, started: float) -> None:
+        with self.index_lock:
+            since = [runs for t, runs in self.local_changes if t >= started]
+            self.index = self._with_changes(index, since) if since else index
+
+    @staticmethod
+    def _with_changes(index: RunIndex, batches: list[list[dict]]) -> RunIndex:
+        mine = [r for runs in batches for r in runs if r["experiment_id"] == index.experiment_id]
+        return index.with_runs(mine, now_ms()) if mine else index
 
     # ---- refreshing -----------------------------------------------------------------------
 
@@ -147,22 +161,23 @@ class ExperimentSnapshot:
             full = (self.index is None or experiment_id != self.index.experiment_id
                     or started - self.resynced_at > self.settings["resync"])
             if experiment_id is None:
-                self.index = RunIndex(None, {}, now_ms())
+                self._install(RunIndex(None, {}, now_ms()), started)
             elif full:
                 runs = self.tracking.search([experiment_id])
-                self.index = RunIndex(experiment_id, {r.info.run_id: run_to_dict(r) for r in runs},
-                                      now_ms())
+                self._install(RunIndex(experiment_id,
+                                       {r.info.run_id: run_to_dict(r) for r in runs}, now_ms()),
+                              started)
                 self.resynced_at = started
                 log.info("loaded %d runs of experiment %r in %.1f s", len(runs), self.name,
                          time.monotonic() - started)
             else:
-                self._refresh_incrementally(experiment_id)
+                self._refresh_incrementally(experiment_id, started)
             self.checked_at, self.failure, self.failed_at = started, None, None
         except TrackingUnavailable as error:
             self.failure, self.failed_at = error, time.monotonic()
             log.warning("refreshing experiment %r failed: %s", self.name, error.message)
 
-    def _refresh_incrementally(self, experiment_id: str) -> None:
+    def _refresh_incrementally(self, experiment_id: str, started: float) -> None:
         index = self.index
         overlap = int(self.settings["overlap"] * 1000)
         starts = [r["start_time"] for r in index.runs.values() if r["start_time"] is not None]
@@ -187,7 +202,7 @@ class ExperimentSnapshot:
                     pass  # deleted: the next resync drops it
         updates = [run for run_id, run in changed.items() if index.runs.get(run_id) != run]
         if updates:
-            self.index = index.with_runs(updates, now_ms())
+            self._install(index.with_runs(updates, now_ms()), started)
         else:  # nothing changed: keep the sorted views and memos, note the check
             index.refreshed_at = now_ms()
 
