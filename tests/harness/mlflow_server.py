@@ -26,7 +26,8 @@ class MlflowServer:
                  artifacts_destination: str | None = None, env: dict[str, str] | None = None):
         self.root, self.port = root, free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        extra = {"MLFLOW_PORT": str(self.port), "MLFLOW_STATE_DIR": str(root / "state"), **(env or {})}
+        extra = {"MLFLOW_PORT": str(self.port), "MLFLOW_STATE_DIR": str(root / "state"),
+                 **(env or {})}
         if backend_uri:
             extra["MLFLOW_BACKEND_STORE_URI"] = backend_uri
         if artifacts_destination:

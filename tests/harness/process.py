@@ -2,15 +2,45 @@
 
 from __future__ import annotations
 
+import atexit
 import os
 import signal
 import socket
 import subprocess
+import sys
+import threading
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
+
+import psutil
+
+_RUNNING: set[ManagedProcess] = set()
+
+
+def _stop_all_running() -> None:
+    for process in list(_RUNNING):
+        process.stop()
+
+
+def _exit_on_sigterm(signum, _frame) -> None:
+    sys.exit(128 + signum)  # unwinds: fixtures' and benches' finally blocks stop their servers
+
+
+def _install_cleanup() -> None:
+    """Stop every server this process started, even when it is itself terminated."""
+    if _install_cleanup.done:
+        return
+    _install_cleanup.done = True
+    atexit.register(_stop_all_running)
+    if (threading.current_thread() is threading.main_thread()
+            and signal.getsignal(signal.SIGTERM) is signal.SIG_DFL):
+        signal.signal(signal.SIGTERM, _exit_on_sigterm)
+
+
+_install_cleanup.done = False
 
 
 def free_port() -> int:
@@ -56,6 +86,7 @@ class ManagedProcess:
         self.process: subprocess.Popen | None = None
 
     def start(self, ready: Callable[[], bool], timeout: float = 60.0) -> ManagedProcess:
+        _install_cleanup()
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         log = open(self.log_path, "ab")
         self.process = subprocess.Popen(
@@ -63,10 +94,12 @@ class ManagedProcess:
             start_new_session=True, **self.popen_kwargs,
         )
         log.close()
+        _RUNNING.add(self)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"{self.name} exited with {self.process.returncode}:\n{self.tail()}")
+                raise RuntimeError(
+                    f"{self.name} exited with {self.process.returncode}:\n{self.tail()}")
             if ready():
                 return self
             time.sleep(0.2)
@@ -74,6 +107,7 @@ class ManagedProcess:
         raise TimeoutError(f"{self.name} not ready after {timeout:.0f} s:\n{self.tail()}")
 
     def stop(self, timeout: float = 20.0) -> None:
+        _RUNNING.discard(self)
         if self.process is None or self.process.poll() is not None:
             self._reap_group()
             return
@@ -86,10 +120,23 @@ class ManagedProcess:
         self._reap_group()
 
     def kill(self) -> None:
-        """Hard stop, as a crash would: SIGKILL to the whole group."""
-        if self.process is not None and self.process.poll() is None:
-            self._signal_group(signal.SIGKILL)
-            self.process.wait(5)
+        """Hard stop, as a crash would: SIGKILL to the process and every descendant, including
+        those that started sessions of their own (the tracking server's workers do)."""
+        _RUNNING.discard(self)
+        if self.process is None or self.process.poll() is not None:
+            return
+        try:
+            tree = [psutil.Process(self.process.pid)]
+            tree += tree[0].children(recursive=True)
+        except psutil.NoSuchProcess:
+            tree = []
+        for member in tree:
+            try:
+                member.kill()
+            except psutil.NoSuchProcess:
+                pass
+        psutil.wait_procs(tree, timeout=5)
+        self.process.wait(5)
 
     def _reap_group(self) -> None:
         if self.process is not None:

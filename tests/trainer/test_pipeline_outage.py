@@ -10,7 +10,6 @@ import subprocess
 import time
 import uuid
 
-import psutil
 import pytest
 import yaml
 from mlflow.tracking import MlflowClient
@@ -21,17 +20,6 @@ from tests.trainer.dvc_workspace import VENV_BIN, dvc_env, make_workspace
 pytestmark = pytest.mark.slow
 
 EPOCHS = 30  # smoke data, but enough epochs that the kill lands mid-training
-
-
-def kill_server_tree(server: MlflowServer) -> None:
-    """SIGKILL the entrypoint and everything it started (the server runs in its own session)."""
-    root = psutil.Process(server.server.process.pid)
-    for process in [*root.children(recursive=True), root]:
-        try:
-            os.kill(process.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-    server.kill()  # reaps the entrypoint
 
 
 def epochs_logged(client: MlflowClient, experiment: str) -> tuple[str | None, int]:
@@ -70,7 +58,7 @@ def test_a_server_killed_mid_training_loses_nothing(tmp_path, postgres, s3, monk
             time.sleep(0.2)
             run_id, seen = epochs_logged(client, experiment)
         assert run_id is not None, "training never logged its first epoch"
-        kill_server_tree(server)
+        server.kill()
         time.sleep(20)
         server.start()
         output, _ = stage.communicate(timeout=300)
