@@ -30,8 +30,17 @@ def train_main(argv: list[str] | None, *, model_name: str, config_cls: type,
         return 2
     # Imported here so a config error never pays for (or depends on) the tracking stack.
     from movie_genie_trainer.tracking import callbacks_for
+    from movie_genie_trainer.tracking.settings import TrackingConfigError, TrackingUnavailable
 
-    callbacks = callbacks_for(model_name, run_config(data, config))
-    result = train(config, data, Path(args.out), callbacks)
+    try:
+        callbacks = callbacks_for(model_name, run_config(data, config))
+    except TrackingConfigError as exc:
+        print(f"{model_name}: {exc}", file=sys.stderr)
+        return 2
+    try:
+        result = train(config, data, Path(args.out), callbacks)
+    except TrackingUnavailable as exc:  # trained and saved, but MLflow never took the run
+        print(f"{model_name}: {exc}", file=sys.stderr)
+        return 1
     print(json.dumps(result.metrics))
     return 0

@@ -16,17 +16,13 @@ from typing import Any
 
 from . import contract, lineage
 from .sender import BackgroundSender, Operation
-from .settings import TrackingSettings
+from .settings import TrackingSettings, TrackingUnavailable  # noqa: F401  (raised here)
 
 log = logging.getLogger("movie_genie_trainer.tracking")
 
 RUN_KEY_TAG = "movie_genie.run_key"  # lets a retried create_run find the run it may have made
 OUTBOX_FILE = "tracking-outbox.json"
 BATCH_LIMIT = 100  # MLflow accepts at most 100 params or tags per log_batch request
-
-
-class TrackingUnavailable(RuntimeError):
-    """The tracking server never took what the run produced; the files on disk still hold it."""
 
 
 class MlflowTrackingCallback:

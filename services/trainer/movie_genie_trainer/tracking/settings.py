@@ -22,6 +22,10 @@ class TrackingConfigError(ValueError):
     pass
 
 
+class TrackingUnavailable(RuntimeError):
+    """The tracking server never took what the run produced; the files on disk still hold it."""
+
+
 @dataclass(frozen=True)
 class RetrySettings:
     # One HTTP request may take this long before it counts as failed (MLflow's own default: 120 s).
