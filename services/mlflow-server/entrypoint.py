@@ -42,13 +42,13 @@ def server_command(env: dict[str, str]) -> list[str]:
         "--host", env.get("MLFLOW_HOST", "0.0.0.0"),
         "--port", env.get("MLFLOW_PORT", "5000"),
         "--workers", env.get("MLFLOW_WORKERS", "1"),
-        *(["--allowed-hosts", env["MLFLOW_ALLOWED_HOSTS"]] if env.get("MLFLOW_ALLOWED_HOSTS") else []),
+        *(["--allowed-hosts", hosts] if (hosts := env.get("MLFLOW_ALLOWED_HOSTS")) else []),
     ]
 
 
 def main() -> int:
     env = dict(os.environ)
-    # Background job execution costs gigabytes and tens of seconds at start-up; the stack needs none.
+    # Background job execution costs gigabytes and tens of seconds at start-up; nothing needs it.
     env["MLFLOW_SERVER_ENABLE_JOB_EXECUTION"] = "false"
     command = server_command(env)
     backend = command[command.index("--backend-store-uri") + 1]

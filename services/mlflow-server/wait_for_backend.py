@@ -13,7 +13,7 @@ class BackendUnavailable(RuntimeError):
 
 
 def wait_for_backend(uri: str, timeout: float = 60.0, interval: float = 1.0) -> None:
-    """Return once ``SELECT 1`` succeeds on ``uri``; raise BackendUnavailable after ``timeout`` s."""
+    """Return once ``SELECT 1`` succeeds on ``uri``; BackendUnavailable after ``timeout`` s."""
     if uri.startswith("sqlite:"):
         return  # an embedded file: nothing to wait for
     url = make_url(uri)

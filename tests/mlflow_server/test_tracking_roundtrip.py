@@ -33,7 +33,8 @@ def assert_run_intact(client: MlflowClient, run_id: str, payload: bytes, tmp_pat
     assert {k: run.data.tags[k] for k in TAGS} == TAGS
     history = client.get_metric_history(run_id, "train_loss")
     assert sorted(m.step for m in history) == list(range(STEPS))
-    assert [m.value for m in sorted(history, key=lambda m: m.step)] == [1 / (s + 1) for s in range(STEPS)]
+    values = [m.value for m in sorted(history, key=lambda m: m.step)]
+    assert values == [1 / (step + 1) for step in range(STEPS)]
     local = client.download_artifacts(run_id, "model/weights.bin", str(tmp_path))
     with open(local, "rb") as handle:
         assert hashlib.sha256(handle.read()).hexdigest() == hashlib.sha256(payload).hexdigest()
