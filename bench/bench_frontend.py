@@ -33,8 +33,8 @@ sys.path.insert(0, str(ROOT))
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 from tests.frontend.build import ensure_build  # noqa: E402
-from tests.frontend.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 from tests.frontend.nginx_server import NginxFrontend  # noqa: E402
+from tests.harness.browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 from tests.harness.process import free_port  # noqa: E402
 
 BUDGET_KB = 250

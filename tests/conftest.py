@@ -9,6 +9,7 @@ import os
 
 import pytest
 
+from tests.harness.browser import browser, page  # noqa: F401  (one Chromium per session)
 from tests.harness.mlflow_server import CLIENT_SECRETS, MlflowServer
 from tests.harness.postgres import PostgresCluster
 from tests.harness.s3 import S3Endpoint

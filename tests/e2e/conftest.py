@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.frontend.conftest import browser, page  # noqa: F401  (shared Chromium fixtures)
 from tests.harness.process import ManagedProcess, free_port
 
 REPO = Path(__file__).resolve().parents[2]
