@@ -116,3 +116,25 @@ def test_tracking_is_off_without_a_uri(monkeypatch, tmp_path, capsys):
     monkeypatch.setenv("MOVIE_GENIE_MLFLOW_CONFIG", str(tmp_path / "absent.yaml"))
     assert callbacks_for("two-tower", tiny_training.CONFIG) == []
     assert "tracking: off" in capsys.readouterr().out
+
+
+def test_final_metrics_in_the_same_millisecond_as_the_last_epoch(tracking_uri, tracking_config,
+                                                                  tmp_path, monkeypatch):
+    """The clock stands still (a fast machine): the final metrics share the last epoch's step
+    and would share its timestamp, which MLflow's logged-model metric key refuses."""
+    import time as real_time
+
+    from movie_genie_trainer.tracking import mlflow_callback
+
+    class StoppedClock:
+        monotonic = staticmethod(real_time.monotonic)
+        time = staticmethod(lambda: 1_790_000_000.0)
+
+    monkeypatch.setattr(mlflow_callback, "time", StoppedClock)
+    tiny_training.train(callbacks_for("two-tower", tiny_training.CONFIG), tmp_path / "out")
+    client = MlflowClient(tracking_uri)
+    run = only_run(client, tracking_config["experiment"])
+    assert run.info.status == "FINISHED"
+    stamps = [m.timestamp for m in client.get_metric_history(run.info.run_id, "recall_at_10")]
+    assert len(stamps) == len(set(stamps))
+    assert client.search_model_versions(f"name = '{tracking_config['registered']}'")

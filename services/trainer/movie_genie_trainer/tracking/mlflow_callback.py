@@ -33,6 +33,7 @@ class MlflowTrackingCallback:
         self.run_id: str | None = None
         self.experiment_id: str | None = None
         self.last_epoch = 0
+        self._last_stamp = 0
         self._finished = False
         self._client = None
         self._started_at = time.time()
@@ -151,7 +152,10 @@ class MlflowTrackingCallback:
         self.client.log_batch(self.run_id, params=[Param(k, v) for k, v in params.items()])
 
     def _metrics(self, description: str, values: dict[str, float], step: int) -> None:
-        stamp = int(time.time() * 1000)
+        # Strictly increasing: the final metrics share the last epoch's step, and MLflow keys a
+        # logged model's metrics by (name, step, timestamp) - a shared millisecond collides.
+        stamp = max(int(time.time() * 1000), self._last_stamp + 1)
+        self._last_stamp = stamp
         record = {"step": step, "timestamp": stamp, "metrics": values}
         self.sender.submit(Operation(description,
                                      lambda retrying: self._send_metrics(record, retrying),
