@@ -26,14 +26,17 @@ class TinySequenceModel(nn.Module):
         return self.output(self.embedding(items).mean(dim=1))
 
 
-def train(callbacks, out_dir: Path, epochs: int = 3, fail_at: int | None = None) -> list[dict]:
-    """Train for ``epochs``, write the CLI's output files, call every hook in the CLI's order."""
+def train(callbacks, out_dir: Path, epochs: int = 3, fail_at: int | None = None, *,
+          model_name: str = "two-tower", config: dict = CONFIG,
+          final: dict[str, float] = FINAL) -> list[dict]:
+    """Train for ``epochs``, write the CLI's output files, call every hook in the CLI's order;
+    ``fail_at`` crashes at that epoch (the hooks see it, then it is raised)."""
     torch.manual_seed(0)
     model = TinySequenceModel()
     optimizer = torch.optim.SGD(model.parameters(), lr=0.01)
     items, targets = torch.randint(0, 20, (16, 5)), torch.randint(0, 20, (16,))
     for callback in callbacks:
-        callback.on_train_start(model_name="two-tower", config=CONFIG, dataset_stats=STATS,
+        callback.on_train_start(model_name=model_name, config=config, dataset_stats=STATS,
                                 total_parameters=sum(p.numel() for p in model.parameters()))
     history = []
     try:
@@ -45,7 +48,7 @@ def train(callbacks, out_dir: Path, epochs: int = 3, fail_at: int | None = None)
             loss.backward()
             optimizer.step()
             metrics = {"train_loss": loss.item(), "val_loss": loss.item() + 0.1,
-                       "learning_rate": 0.01, "recall_at_10": 0.01 * epoch,
+                       "learning_rate": 0.01 / epoch, "recall_at_10": 0.01 * epoch,
                        "ndcg_at_10": 0.005 * epoch}
             history.append({"epoch": epoch, **metrics})
             for callback in callbacks:
@@ -56,10 +59,10 @@ def train(callbacks, out_dir: Path, epochs: int = 3, fail_at: int | None = None)
         raise
     out_dir.mkdir(parents=True, exist_ok=True)
     torch.save(model.state_dict(), out_dir / "model.pth")
-    (out_dir / "metrics.json").write_text(json.dumps(FINAL))
+    (out_dir / "metrics.json").write_text(json.dumps(final))
     (out_dir / "history.json").write_text(json.dumps(history))
-    (out_dir / "config.yaml").write_text(json.dumps(CONFIG))
+    (out_dir / "config.yaml").write_text(json.dumps(config))
     for callback in callbacks:
-        callback.on_train_end(final_metrics=FINAL, output_dir=out_dir, model=model,
+        callback.on_train_end(final_metrics=final, output_dir=out_dir, model=model,
                               example_input=items[:2])
     return history
