@@ -135,7 +135,8 @@ def fit(model: torch.nn.Module, data: SequenceData, *, model_name: str, config: 
             cb.on_train_start(model_name=model_name, config=nested,
                               dataset_stats=data.stats, total_parameters=parameters)
         rng = np.random.default_rng(train_cfg.seed)
-        steps = len(make_batches(np.random.default_rng(0))) * train_cfg.epochs
+        # Every model batches users (batching.user_batches): that fixes the steps per epoch.
+        steps = math.ceil(data.num_users / train_cfg.batch_size) * train_cfg.epochs
         optimizer = torch.optim.AdamW(model.parameters(), lr=train_cfg.learning_rate,
                                       weight_decay=train_cfg.weight_decay)
         warmup = train_cfg.warmup_epochs * steps // train_cfg.epochs
