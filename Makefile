@@ -32,7 +32,7 @@ test: bootstrap ## Every test: frontend unit tests, then the Python suite with r
 test-frontend: ## Vitest component tests of the dashboard (assumes bootstrap)
 	npm --prefix services/frontend test -- --run
 
-test-python: ## Python suite: real Postgres, S3 (moto), mlflow server, gunicorn, nginx, Chromium
+test-python: ## Python suite: real Postgres, S3 (SeaweedFS), mlflow server, gunicorn, nginx, Chromium
 	$(PY) -m pytest
 
 up: ## Start the compose stack (needs Docker and a .env; see .env.example)

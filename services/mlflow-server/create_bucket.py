@@ -1,6 +1,6 @@
 """One-shot init: create the artifact bucket on the S3 endpoint if it is not there yet.
 
-Compose runs it as `minio-init` against MinIO; tests run the same script against moto.
+Compose runs it as `minio-init` against MinIO; tests run the same script against SeaweedFS.
 Environment: MLFLOW_S3_ENDPOINT_URL, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, ARTIFACT_BUCKET.
 """
 
