@@ -34,7 +34,8 @@ NATIVE = {
 # Official images' own commands (their Dockerfiles are not in this repository).
 IMAGE_DEFAULTS = {"postgres": ["postgres"],
                   "nginxinc/nginx-unprivileged": ["nginx", "-g", "daemon off;"]}
-# MinIO cannot be installed here: moto's S3 server stands in (SYSTEM.md, tests/harness/s3.py).
+# MinIO cannot be installed here: the tests' S3 server is SeaweedFS (tests/harness/s3.py), and the
+# compose stage runs the stack itself (tests/compose).
 NOT_NATIVE = {"minio"}
 
 
@@ -47,13 +48,18 @@ def resolved_services() -> dict:
 
 
 def dockerfile_command(build: dict) -> tuple[list[str], list[str], str]:
-    """ENTRYPOINT, CMD (exec form) and base image of the last stage of a service's Dockerfile."""
+    """ENTRYPOINT, CMD (exec form) and base image of the last stage of a service's Dockerfile
+    (a base given as a build argument resolves to the argument's default)."""
     dockerfile = Path(build["context"]) / build.get("dockerfile", "Dockerfile")
-    entrypoint, cmd, base = [], [], ""
+    entrypoint, cmd, base, defaults = [], [], "", {}
     for line in dockerfile.read_text().replace("\\\n", " ").splitlines():
         word, _, rest = line.strip().partition(" ")
-        if word == "FROM":
+        if word == "ARG" and not base and "=" in rest:
+            name, _, value = rest.partition("=")
+            defaults[f"${{{name}}}"] = value
+        elif word == "FROM":
             base, entrypoint, cmd = rest.split()[0], [], []
+            base = defaults.get(base, base)
         elif word == "ENTRYPOINT":
             entrypoint = json.loads(rest)
         elif word == "CMD":
