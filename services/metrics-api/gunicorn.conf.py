@@ -8,6 +8,8 @@ and each worker keeps one run cache that all its threads share.
 """
 
 import os
+import shutil
+import tempfile
 
 host = os.environ.get("METRICS_API_HOST", "0.0.0.0")
 bind = f"{host}:{os.environ.get('METRICS_API_PORT', '5001')}"
@@ -20,5 +22,16 @@ graceful_timeout = 20
 keepalive = 5
 limit_request_line = 8190  # gunicorn's maximum; page tokens and filters fit well within it
 accesslog = "-"
+# gunicorn's default line, led by the worker's pid (which worker served what, e.g. in tests).
+access_log_format = '%(p)s %(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s"'
 errorlog = "-"
 loglevel = os.environ.get("METRICS_API_LOG_LEVEL", "info")
+
+# One folder shared by this server's workers (promotion lock, champion map: see champions.py),
+# made here in the master so that every forked worker inherits the same path.
+if not os.environ.get("METRICS_API_STATE_DIR"):
+    os.environ["METRICS_API_STATE_DIR"] = tempfile.mkdtemp(prefix="metrics-api-")
+    _made_state_dir = os.environ["METRICS_API_STATE_DIR"]
+
+    def on_exit(server):
+        shutil.rmtree(_made_state_dir, ignore_errors=True)

@@ -44,3 +44,19 @@ def test_start_up_log_names_uri_experiment_and_routes(api, mlflow_server):
     assert f"tracking URI {mlflow_server.url} (MLflow answers)" in log
     assert repr(api.experiment) in log
     assert "GET /api/models/summary" in log and "POST /api/models/runs/<run_id>/promote" in log
+
+
+def test_doubled_slashes_are_a_404_never_a_redirect_to_the_host_header(api):
+    for path in ("//api//models//runs", "//evil.test/api/models/summary", "/api//health"):
+        response = api.get(path, headers={"Host": "evil.test"}, allow_redirects=False)
+        assert response.status_code == 404, path
+        assert "Location" not in response.headers and response.json()["success"] is False
+
+
+def test_limits_hold_under_gunicorn_too(api):
+    big = api.post("/api/models/compare", data=b"x" * (2 * 1024 * 1024),
+                   headers={"Content-Type": "application/json"})
+    assert big.status_code == 413 and big.json()["success"] is False
+    deep = api.post("/api/models/compare", data="[" * 200_000 + "]" * 200_000,
+                    headers={"Content-Type": "application/json"})
+    assert deep.status_code == 400 and "nested" in deep.json()["error"]

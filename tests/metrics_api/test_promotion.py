@@ -1,29 +1,72 @@
-"""Promotion (token, tags, champion alias) and how fast changes reach the cached lists."""
+"""Promotion against a real MLflow with the API under gunicorn at the production worker count
+(2): the champion alias is the one truth, promotions are serialised, refusals are 409s, and
+the request after a promotion shows the new champion whichever worker serves it."""
 
 from __future__ import annotations
 
+import threading
 import time
 
 import pytest
+import requests
 from mlflow.tracking import MlflowClient
 
 from tests.metrics_api import seeding
-from tests.metrics_api.conftest import REGISTERED_PREFIX, SUFFIX, TOKEN, seed, trainer_env
+from tests.metrics_api.conftest import (
+    REGISTERED_PREFIX,
+    SUFFIX,
+    TOKEN,
+    seed,
+    start_api,
+    trainer_env,
+)
 
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 PLAN = [("two-tower", 0.2, None), ("two-tower", 0.3, None), ("bert4rec", 0.1, None),
         ("two-tower", 0.0, 2)]
+TWO_TOWER = f"{REGISTERED_PREFIX}two-tower"
 
 
 @pytest.fixture(scope="module")
 def promo(mlflow_server, tmp_path_factory):
-    return seed(mlflow_server.url, tmp_path_factory.mktemp("promo"),
-                f"metrics-api-promote-{SUFFIX}", PLAN)
+    seeded = seed(mlflow_server.url, tmp_path_factory.mktemp("promo"),
+                  f"metrics-api-promote-{SUFFIX}", PLAN)
+    # A baseline run: finished, named, but it never registers a model version.
+    client = MlflowClient(mlflow_server.url)
+    run = client.create_run(seeded.experiment_id, tags={
+        "model_name": "popularity", "model_type": "baseline", "status": "inactive"})
+    client.set_terminated(run.info.run_id, "FINISHED")
+    seeded.baseline_run_id = run.info.run_id
+    return seeded
 
 
-def by_id(api, experiment) -> dict[str, dict]:
-    runs = api.get("/api/models/runs", params={"experiment_name": experiment}).json()["data"]
+@pytest.fixture(scope="module")
+def api(mlflow_server, promo, tmp_path_factory):
+    """This module's own API: the promotion experiment is its experiment, with 2 workers."""
+    server = start_api(mlflow_server.url, promo.experiment,
+                       tmp_path_factory.mktemp("promo-api") / "gunicorn.log",
+                       METRICS_API_WORKERS="2")
+    yield server
+    server.process.stop()
+
+
+def promote(api, run_id: str) -> requests.Response:
+    # A fresh connection per request: the kernel spreads them over both workers.
+    return requests.post(f"{api.url}/api/models/runs/{run_id}/promote", headers=AUTH,
+                         timeout=60)
+
+
+def by_id(api, experiment=None) -> dict[str, dict]:
+    params = {"experiment_name": experiment} if experiment else {}
+    runs = requests.get(f"{api.url}/api/models/runs", params=params, timeout=30).json()["data"]
     return {r["run_id"]: r for r in runs}
+
+
+def active_runs(api, model_name: str) -> list[str]:
+    response = requests.get(f"{api.url}/api/models/runs", timeout=30,
+                            params={"status": "active", "model_name": model_name})
+    assert response.status_code == 200, response.text
+    return [r["run_id"] for r in response.json()["data"]]
 
 
 def wait_for(check, timeout: float = 20.0):
@@ -43,63 +86,106 @@ def test_promotion_needs_the_token(api, promo):
         response = api.post(f"/api/models/runs/{run_id}/promote", headers=headers)
         assert response.status_code == 401 and response.json()["success"] is False
         assert response.headers["WWW-Authenticate"].startswith("Bearer")
-    assert by_id(api, promo.experiment)[run_id]["model_status"] == "inactive"
+    assert by_id(api)[run_id]["model_status"] == "inactive"
 
 
 def test_promote_then_promote_another_demotes_the_first(api, promo, mlflow_server):
     first, second = promo.runs[0].info.run_id, promo.runs[1].info.run_id
     client = MlflowClient(mlflow_server.url)
-    registered = f"{REGISTERED_PREFIX}two-tower"
 
-    body = api.post(f"/api/models/runs/{first}/promote", headers=AUTH).json()
+    body = promote(api, first).json()
     assert body["success"] is True
     data = body["data"]
     assert data["run"]["run_id"] == first and data["run"]["model_status"] == "active"
     assert data["previous_active_run_id"] is None and data["alias"] == "champion"
-    assert data["registered_model"] == registered
-    assert client.get_model_version_by_alias(registered, "champion").run_id == first
-    assert client.get_model_version(registered, data["version"]).run_id == first
+    assert data["registered_model"] == TWO_TOWER
+    assert client.get_model_version_by_alias(TWO_TOWER, "champion").run_id == first
+    assert client.get_model_version(TWO_TOWER, data["version"]).run_id == first
 
-    data = api.post(f"/api/models/runs/{second}/promote", headers=AUTH).json()["data"]
+    data = promote(api, second).json()["data"]
     assert data["previous_active_run_id"] == first
+    assert client.get_model_version_by_alias(TWO_TOWER, "champion").run_id == second
+    # The status tag mirrors the alias for MLflow UI readers.
     assert client.get_run(first).data.tags["status"] == "inactive"
     assert client.get_run(second).data.tags["status"] == "active"
-    assert client.get_model_version_by_alias(registered, "champion").run_id == second
-    # Served by the same (single) worker: the cached list shows it at once.
-    listed = by_id(api, promo.experiment)
+    listed = by_id(api)
     assert (listed[first]["model_status"], listed[second]["model_status"]) == ("inactive",
                                                                                "active")
-    active = api.get("/api/models/runs", params={"experiment_name": promo.experiment,
-                                                 "status": "active"}).json()["data"]
-    assert [r["run_id"] for r in active] == [second]
-    summary = api.get("/api/models/summary",
-                      params={"experiment_name": promo.experiment}).json()["data"]
-    assert summary["counts_by_status"] == {"active": 1, "inactive": 2, "failed": 1}
+    assert active_runs(api, "two-tower") == [second]
+    summary = api.get("/api/models/summary").json()["data"]
+    assert summary["counts_by_status"] == {"active": 1, "inactive": 3, "failed": 1}
 
 
 def test_promoting_one_model_leaves_the_other_alone(api, promo):
     bert = promo.runs[2].info.run_id
-    data = api.post(f"/api/models/runs/{bert}/promote", headers=AUTH).json()["data"]
+    data = promote(api, bert).json()["data"]
     assert data["previous_active_run_id"] is None
     assert data["registered_model"] == f"{REGISTERED_PREFIX}bert4rec"
-    assert by_id(api, promo.experiment)[promo.runs[1].info.run_id]["model_status"] == "active"
+    assert by_id(api)[promo.runs[1].info.run_id]["model_status"] == "active"
 
 
 def test_failed_unknown_and_malformed_runs_cannot_be_promoted(api, promo):
-    failed = api.post(f"/api/models/runs/{promo.runs[3].info.run_id}/promote", headers=AUTH)
+    failed = promote(api, promo.runs[3].info.run_id)
     assert failed.status_code == 409 and "FAILED" in failed.json()["error"]
-    assert api.post(f"/api/models/runs/{'a' * 32}/promote", headers=AUTH).status_code == 404
+    assert promote(api, "a" * 32).status_code == 404
     assert api.post("/api/models/runs/nope/promote", headers=AUTH).status_code == 400
 
 
-def test_changes_made_elsewhere_reach_the_cache(api, promo, mlflow_server, tmp_path):
-    """A tag set by another client and a run logged after the API started both show up."""
-    run_id = promo.runs[0].info.run_id
-    MlflowClient(mlflow_server.url).set_tag(run_id, "status", "active")
+def test_a_run_without_a_registered_version_is_a_409_with_a_message(api, promo):
+    response = promote(api, promo.baseline_run_id)
+    assert response.status_code == 409
+    assert "no version of registered model" in response.json()["error"]
+    assert by_id(api)[promo.baseline_run_id]["model_status"] == "inactive"
 
-    def tag_seen():
-        return by_id(api, promo.experiment)[run_id]["model_status"] == "active"
-    wait_for(tag_seen)
+
+def test_a_run_of_another_experiment_is_a_409(api, seeded, mlflow_server):
+    outsider = seeded.runs[0].info.run_id  # the main test experiment, not this API's
+    response = promote(api, outsider)
+    assert response.status_code == 409 and "another experiment" in response.json()["error"]
+    assert MlflowClient(mlflow_server.url).get_run(outsider).data.tags["status"] == "inactive"
+
+
+def test_fifty_pairs_of_concurrent_promotions_end_with_one_active_run(api, promo, mlflow_server):
+    """Each trial: two promotions of the same model at once, on separate connections (so on
+    both workers); then the next requests, to either worker, show exactly the alias's run."""
+    client = MlflowClient(mlflow_server.url)
+    runs = [promo.runs[0].info.run_id, promo.runs[1].info.run_id]
+    for trial in range(50):
+        pair = runs if trial % 2 else runs[::-1]
+        start, statuses = threading.Barrier(2), []
+
+        def send(run_id, start, statuses):
+            start.wait()
+            statuses.append(promote(api, run_id).status_code)
+        threads = [threading.Thread(target=send, args=(r, start, statuses)) for r in pair]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(60)
+        assert statuses == [200, 200], (trial, statuses)
+        champion = client.get_model_version_by_alias(TWO_TOWER, "champion").run_id
+        for _ in range(2):  # fresh connections: the kernel hands them to either worker
+            assert active_runs(api, "two-tower") == [champion], trial
+        mirrored = client.search_runs([promo.experiment_id], "tags.status = 'active' AND "
+                                      "tags.model_name = 'two-tower'")
+        assert [r.info.run_id for r in mirrored] == [champion], trial
+    # The access log starts with the worker's pid: both workers answered those reads.
+    pids = {line.split()[0] for line in api.process.log_path.read_text().splitlines()
+            if '"GET /api/models/runs?status=active' in line}
+    assert len(pids) == 2, pids
+
+
+def test_an_alias_moved_elsewhere_reaches_the_cache(api, promo, mlflow_server, tmp_path):
+    """The alias moved by another client and a run logged after the API started both show."""
+    client = MlflowClient(mlflow_server.url)
+    first = promo.runs[0].info.run_id
+    version = next(v.version for v in client.search_model_versions(f"name = '{TWO_TOWER}'")
+                   if v.run_id == first)
+    client.set_registered_model_alias(TWO_TOWER, "champion", version)
+
+    def alias_seen():
+        return active_runs(api, "two-tower") == [first]
+    wait_for(alias_seen)
 
     with pytest.MonkeyPatch.context() as patch:
         for key, value in trainer_env(promo.experiment, tmp_path, mlflow_server.url).items():
@@ -107,8 +193,8 @@ def test_changes_made_elsewhere_reach_the_cache(api, promo, mlflow_server, tmp_p
         seeding.log_run("bert4rec", tmp_path / "late", 0.4)
 
     def new_run_seen():
-        runs = by_id(api, promo.experiment)
-        return len(runs) == len(PLAN) + 1 and any(
+        runs = by_id(api)
+        return len(runs) == len(PLAN) + 2 and any(
             r["metrics"].get("ndcg_at_10") == 0.4 and r["model_status"] == "inactive"
             for r in runs.values())
     wait_for(new_run_seen)

@@ -1,31 +1,60 @@
-"""With its own tracking server, which these tests stop: 503s, and promotion switched off."""
+"""With its own tracking server, which these tests freeze and then stop: lists and the summary
+keep answering from the last snapshot marked stale, direct reads fail within seconds with 503 and
+Retry-After, and promotion is switched off without a token."""
 
 from __future__ import annotations
 
+import contextlib
+import signal
 import time
 
+import psutil
 import pytest
+from mlflow.tracking import MlflowClient
 
 from tests.harness.mlflow_server import MlflowServer
 from tests.metrics_api.conftest import start_api
 
 RUN_ID = "0" * 32
+KEPT = "kept-experiment"
 
 
 @pytest.fixture(scope="module")
 def lonely(tmp_path_factory):
-    """An MLflow server (SQLite) of its own, and an API without a promotion token."""
+    """An MLflow server (SQLite) of its own with one run in KEPT, and an API without a promotion
+    token whose default experiment does not exist yet."""
     root = tmp_path_factory.mktemp("lonely")
     server = MlflowServer(root).start()
+    client = MlflowClient(server.url)
+    run = client.create_run(client.create_experiment(KEPT), tags={"model_name": "two-tower"})
+    client.set_terminated(run.info.run_id, "FINISHED")
     api = start_api(server.url, "lonely-experiment", root / "gunicorn.log",
-                    METRICS_API_PROMOTE_TOKEN="")
-    yield server, api
+                    METRICS_API_PROMOTE_TOKEN="", METRICS_API_CACHE_MAX_AGE_SECONDS="0")
+    yield server, api, run.info.run_id
     api.process.stop()
     server.stop()
 
 
+@contextlib.contextmanager
+def frozen(server: MlflowServer):
+    """MLflow hung: its processes stopped (SIGSTOP), so connections open but nothing answers."""
+    root = psutil.Process(server.server.process.pid)
+    tree = [root, *root.children(recursive=True)]
+    for process in tree:
+        process.send_signal(signal.SIGSTOP)
+    try:
+        yield
+    finally:
+        for process in tree:
+            process.send_signal(signal.SIGCONT)
+
+
+def kept_runs(api):
+    return api.get("/api/models/runs", params={"experiment_name": KEPT})
+
+
 def test_without_a_configured_token_promotion_is_off(lonely):
-    _, api = lonely
+    _, api, _ = lonely
     response = api.post(f"/api/models/runs/{RUN_ID}/promote",
                         headers={"Authorization": "Bearer anything"})
     assert response.status_code == 403
@@ -33,14 +62,39 @@ def test_without_a_configured_token_promotion_is_off(lonely):
 
 
 def test_default_experiment_not_created_yet_reads_empty(lonely):
-    _, api = lonely
+    _, api, _ = lonely
     body = api.get("/api/models/runs").json()
-    assert body["data"] == [] and body["total"] == 0
+    assert body["data"] == [] and body["total"] == 0 and body["stale"] is False
     assert api.get("/api/models/summary").json()["data"]["total_runs"] == 0
 
 
-def test_mlflow_down_is_503_with_a_message_and_health_stays_up(lonely):
-    server, api = lonely
+def test_invented_experiment_names_are_404s(lonely):
+    _, api, _ = lonely
+    for i in range(20):
+        response = api.get("/api/models/runs", params={"experiment_name": f"invented-{i}"})
+        assert response.status_code == 404 and "not found" in response.json()["error"]
+
+
+def test_hung_mlflow_fails_direct_reads_with_503_and_lists_answer_stale(lonely):
+    server, api, run_id = lonely
+    before = kept_runs(api).json()
+    assert before["stale"] is False and [r["run_id"] for r in before["data"]] == [run_id]
+    with frozen(server):
+        detail = api.get(f"/api/models/runs/{run_id}")
+        assert detail.status_code == 503 and detail.headers["Retry-After"].isdigit()
+        assert "did not answer" in detail.json()["error"]
+        # MAX_AGE is 0 here: every list request wants a refresh, and gets the last snapshot.
+        for _ in range(3):
+            listed = kept_runs(api).json()
+            assert listed["stale"] is True and listed["data"] == before["data"]
+            assert listed["refreshed_at"] == before["refreshed_at"]
+    health = api.get("/api/health").json()
+    assert health["data"]["mlflow"]["reachable"] is True
+
+
+def test_mlflow_down_keeps_lists_up_from_the_snapshot_and_direct_reads_503(lonely):
+    server, api, run_id = lonely
+    summary = api.get("/api/models/summary", params={"experiment_name": KEPT}).json()
     server.stop()
     health = api.get("/api/health")
     assert health.status_code == 200
@@ -51,11 +105,14 @@ def test_mlflow_down_is_503_with_a_message_and_health_stays_up(lonely):
         assert response.status_code == 503, path
         assert response.json() == {"success": False, "error": response.json()["error"]}
         assert "MLflow tracking server" in response.json()["error"]
+        assert response.headers["Retry-After"].isdigit()
     compare = api.post("/api/models/compare", json={"run_ids": [RUN_ID]})
     assert compare.status_code == 503
-    # Lists come from the cache; its next refresh (within seconds) notices the outage.
-    for path in ("/api/models/runs", "/api/models/summary"):
-        deadline = time.monotonic() + 20
-        while (status := api.get(path).status_code) == 200 and time.monotonic() < deadline:
-            time.sleep(0.5)
-        assert status == 503, path
+    deadline = time.monotonic() + 20  # the first refresh after the stop notices it
+    while not (listed := kept_runs(api).json())["stale"] and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert listed["stale"] is True and [r["run_id"] for r in listed["data"]] == [run_id]
+    stale = api.get("/api/models/summary", params={"experiment_name": KEPT}).json()
+    assert stale["stale"] is True and stale["data"]["stale"] is True
+    assert stale["data"]["total_runs"] == summary["data"]["total_runs"] == 1
+    assert stale["refreshed_at"] == stale["data"]["refreshed_at"] >= summary["refreshed_at"]

@@ -7,22 +7,33 @@ run that same command). Settings: see ``config.py``.
 from __future__ import annotations
 
 import logging
+import tempfile
+from pathlib import Path
 from types import SimpleNamespace
 
 from flask import Flask
 from flask_cors import CORS
 
 from . import config, errors
+from .calls import BoundedCalls
+from .champions import Champions
+from .limits import MAX_BODY_BYTES
 from .routes import health, models
 from .run_cache import RunCache
 from .tracking import Tracking, public_uri
 
 log = logging.getLogger("metrics_api")
+CALL_THREADS = 8  # per worker, for the MLflow calls requests fan out (compare)
 
 
 def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__)
     config.load(app, test_config)
+    app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES  # larger bodies: 413 before being read
+    # Werkzeug would answer `//api//models//runs` with a redirect to an absolute URL built from
+    # the Host header (an open redirect): no slash merging, no redirects, just a JSON 404.
+    app.url_map.merge_slashes = False
+    app.url_map.strict_slashes = False
     app.json.sort_keys = False  # keep field order; sorting 100 runs' dicts costs time for nothing
     app.json.ensure_ascii = False
     CORS(app, resources={r"/api/*": {"origins": app.config["CORS_ORIGINS"]}})
@@ -31,11 +42,16 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(models.bp)
 
     tracking = Tracking(app.config["TRACKING_URI"])
-    cache = RunCache(tracking, app.config)
-    app.extensions["metrics_api"] = SimpleNamespace(tracking=tracking, cache=cache)
+    # Shared by the workers of one gunicorn (its master creates it); a lone app makes its own.
+    state_dir = Path(app.config["STATE_DIR"] or tempfile.mkdtemp(prefix="metrics-api-"))
+    champions = Champions(tracking, app.config["REGISTERED_MODEL_PREFIX"], state_dir)
+    cache = RunCache(tracking, champions, app.config)
+    calls = BoundedCalls(CALL_THREADS, app.config["MLFLOW_WAIT_SECONDS"])
+    app.extensions["metrics_api"] = SimpleNamespace(tracking=tracking, cache=cache,
+                                                    champions=champions, calls=calls)
     _log_start(app, tracking)
     if app.config["CACHE_WARM_ON_START"]:
-        cache.warm(app.config["EXPERIMENT_NAME"])
+        cache.warm()
     return app
 
 

@@ -7,6 +7,7 @@ Besides the prefixed keys, the standard ``MLFLOW_TRACKING_URI``, ``MLFLOW_EXPERI
 from __future__ import annotations
 
 import os
+import re
 
 DEFAULTS = {
     "TRACKING_URI": "http://127.0.0.1:5000",
@@ -21,6 +22,12 @@ DEFAULTS = {
     "CACHE_RESYNC_SECONDS": 600.0,  # full reload: catches deletions and late edits
     "CACHE_OVERLAP_SECONDS": 60.0,  # re-read runs this close to the newest start/end seen
     "CACHE_WARM_ON_START": True,  # load the default experiment in the background at start-up
+    # A request waits at most this long on MLflow (a call, or a cache refresh in flight), then
+    # answers 503 with Retry-After, or from the last snapshot marked stale.
+    "MLFLOW_WAIT_SECONDS": 2.5,
+    # Folder the workers of one host share (promotion lock, champion map); gunicorn.conf.py
+    # creates one per server. Empty: a private temporary folder.
+    "STATE_DIR": "",
     # Fail fast when MLflow is down: the API answers 503 within seconds, not minutes.
     "MLFLOW_HTTP_REQUEST_MAX_RETRIES": "1",
     "MLFLOW_HTTP_REQUEST_TIMEOUT": "5",
@@ -38,7 +45,7 @@ STANDARD_ENV = {
 MLFLOW_CLIENT_ENV = ("MLFLOW_HTTP_REQUEST_MAX_RETRIES", "MLFLOW_HTTP_REQUEST_TIMEOUT",
                      "MLFLOW_HTTP_REQUEST_BACKOFF_FACTOR", "MLFLOW_HTTP_REQUEST_BACKOFF_JITTER")
 FLOAT_KEYS = ("CACHE_REFRESH_SECONDS", "CACHE_MAX_AGE_SECONDS", "CACHE_RESYNC_SECONDS",
-              "CACHE_OVERLAP_SECONDS")
+              "CACHE_OVERLAP_SECONDS", "MLFLOW_WAIT_SECONDS")
 
 
 class ConfigError(ValueError):
@@ -75,6 +82,10 @@ def _check(config) -> None:
             raise ConfigError(f"{name} must be a non-negative integer, got {value!r}")
     if not str(config["TRACKING_URI"]).strip():
         raise ConfigError("MLFLOW_TRACKING_URI is empty")
+    if not re.fullmatch(r"[A-Za-z0-9_.\-]*", str(config["REGISTERED_MODEL_PREFIX"])):
+        raise ConfigError("METRICS_API_REGISTERED_MODEL_PREFIX may hold only letters, digits, "
+                          f"'_', '.' and '-', got {config['REGISTERED_MODEL_PREFIX']!r}")
+    config["STATE_DIR"] = str(config["STATE_DIR"] or "")
     config["MLFLOW_UI_URL"] = config["MLFLOW_UI_URL"] or config["TRACKING_URI"]
     # from_prefixed_env parses JSON, so a numeric token would arrive as an int.
     config["PROMOTE_TOKEN"] = str(config["PROMOTE_TOKEN"] or "")

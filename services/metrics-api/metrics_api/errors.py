@@ -45,9 +45,19 @@ class Conflict(ApiError):
 
 
 class TrackingUnavailable(ApiError):
-    """The MLflow tracking server did not answer (or answered with a server error)."""
+    """The MLflow tracking server did not answer in time (or said it is overloaded): worth a retry,
+    which ``Retry-After`` says when."""
 
     status = 503
+
+    def __init__(self, message: str, retry_after: int = 2) -> None:
+        super().__init__(message, headers={"Retry-After": str(retry_after)})
+
+
+class TrackingFailed(ApiError):
+    """MLflow answered with something this API did not expect (a server error, a refusal)."""
+
+    status = 502
 
 
 def error_response(message: str, status: int, headers=None):
@@ -71,6 +81,10 @@ def register(app: Flask) -> None:
         headers = {k: v for k, v in error.get_response().headers.items()
                    if k.lower() not in ("content-type", "content-length")}
         return error_response(error.description or error.name, error.code or 500, headers)
+
+    @app.errorhandler(RecursionError)
+    def too_deep(error: RecursionError):  # a last line of defence behind limits.json_body
+        return error_response("request is nested too deeply", 400)
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):

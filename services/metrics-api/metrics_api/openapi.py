@@ -16,8 +16,10 @@ PATH_PARAMS = {
 }
 ERRORS = {
     400: "invalid input", 401: "missing or wrong bearer token", 403: "promotion is switched off",
-    404: "unknown run, metric or experiment", 409: "run cannot be promoted",
-    503: "MLflow tracking server unavailable",
+    404: "unknown run, metric or experiment",
+    409: "run cannot be promoted (not finished, no registered version, another experiment)",
+    413: "body larger than 1 MiB", 502: "MLflow answered with an unexpected error",
+    503: "MLflow tracking server unavailable or still loading (see Retry-After)",
 }
 
 # (method, path, summary, query model, body model, response model, error statuses)
@@ -26,18 +28,20 @@ OPERATIONS = [
      ()),
     ("get", "/api/openapi.json", "This document", None, None, None, ()),
     ("get", "/api/models/experiments", "Active experiments", None, None, s.ExperimentsResponse,
-     (503,)),
+     (502, 503)),
     ("get", "/api/models/runs", "Runs, filtered, ordered and paged", s.RunsQuery, None,
-     s.RunsResponse, (400, 404, 503)),
-    ("get", "/api/models/runs/{run_id}", "One run", None, None, s.RunResponse, (400, 404, 503)),
+     s.RunsResponse, (400, 404, 502, 503)),
+    ("get", "/api/models/runs/{run_id}", "One run", None, None, s.RunResponse,
+     (400, 404, 502, 503)),
     ("get", "/api/models/runs/{run_id}/metrics/{name}/history", "A metric's history by step",
-     None, None, s.HistoryResponse, (400, 404, 503)),
+     None, None, s.HistoryResponse, (400, 404, 502, 503)),
     ("post", "/api/models/compare", "Several runs side by side, with histories on request", None,
-     s.CompareRequest, s.CompareResponse, (400, 404, 503)),
+     s.CompareRequest, s.CompareResponse, (400, 404, 413, 502, 503)),
     ("get", "/api/models/summary", "Counts, latest run per model, best run per type",
-     s.SummaryQuery, None, s.SummaryResponse, (400, 404, 503)),
-    ("post", "/api/models/runs/{run_id}/promote", "Make a run the active champion", None, None,
-     s.PromotionResponse, (400, 401, 403, 404, 409, 503)),
+     s.SummaryQuery, None, s.SummaryResponse, (400, 404, 502, 503)),
+    ("post", "/api/models/runs/{run_id}/promote",
+     "Make a run's registered version the champion (the run shows as active)", None, None,
+     s.PromotionResponse, (400, 401, 403, 404, 409, 502, 503)),
 ]
 
 

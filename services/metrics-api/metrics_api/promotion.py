@@ -1,16 +1,26 @@
-"""Promote a run: it becomes the active run of its model and the registry's ``champion``."""
+"""Promote a run: its registered version becomes the model's ``champion`` (see champions.py for
+why the alias is the one truth and how the workers learn of it).
+
+Serialised across the workers of a host by a file lock. A Postgres advisory lock would also
+cover several hosts, but this API only reaches MLflow over REST. Across hosts the alias itself
+keeps one champion per model, and the verification below turns a lost race into a 409 instead
+of a 200 that is no longer true.
+"""
 
 from __future__ import annotations
 
 import hmac
 import re
 
-from .errors import Conflict, Forbidden, Unauthorized
+from filelock import Timeout
+
+from .champions import ALIAS, Champions, with_status
+from .errors import Conflict, Forbidden, NotFound, TrackingUnavailable, Unauthorized
 from .schemas import NAME_PATTERN
 from .serialize import run_to_dict
 from .tracking import ACTIVE_FILTER, Tracking
 
-ALIAS = "champion"
+LOCK_WAIT_SECONDS = 10.0
 
 
 def check_token(configured: str, authorization: str | None) -> None:
@@ -22,34 +32,57 @@ def check_token(configured: str, authorization: str | None) -> None:
         raise Unauthorized("promotion needs 'Authorization: Bearer <token>' with the right token")
 
 
-def promote(tracking: Tracking, run_id: str, model_prefix: str) -> tuple[dict, list[dict]]:
-    """Returns the response data and every run dict that changed (for the cache)."""
+def promote(tracking: Tracking, champions: Champions, run_id: str, experiment_name: str,
+            model_prefix: str) -> dict:
     run = tracking.run(run_id)
     model_name = run.data.tags.get("model_name")
     if run.info.status != "FINISHED":
         raise Conflict(f"run {run_id} is {run.info.status}; only FINISHED runs can be promoted")
+    experiment_id = tracking.experiment_id(experiment_name)
+    if run.info.experiment_id != experiment_id:
+        raise Conflict(f"run {run_id} belongs to another experiment; only runs of "
+                       f"{experiment_name!r} can be promoted here")
     if not model_name or not re.fullmatch(NAME_PATTERN, model_name):
         raise Conflict(f"run {run_id} has no usable model_name tag; it cannot be promoted")
-
     registered = f"{model_prefix}{model_name}"
     version = tracking.model_version_for_run(registered, run_id)
-    # Scoped to the run's experiment: other experiments on a shared server keep their own.
-    previous = [r for r in tracking.search([run.info.experiment_id], ACTIVE_FILTER)
-                if r.data.tags.get("model_name") == model_name and r.info.run_id != run_id]
+    if version is None:
+        raise Conflict(f"run {run_id} has no version of registered model {registered!r}; only "
+                       "runs that logged a registered model can be promoted (a baseline such as "
+                       "popularity has none)")
 
-    tracking.set_tag(run_id, "status", "active")
-    for other in previous:
-        tracking.set_tag(other.info.run_id, "status", "inactive")
-    if version is not None:
-        tracking.set_alias(registered, ALIAS, version)
+    try:
+        with champions.promotion_lock.acquire(timeout=LOCK_WAIT_SECONDS, poll_interval=0.01):
+            previous = tracking.alias_run(registered, ALIAS)
+            tracking.set_alias(registered, ALIAS, version)
+            now = tracking.alias_run(registered, ALIAS)
+            if now is None or now[0] != version:  # another host moved it meanwhile
+                raise Conflict(f"another promotion of {registered!r} won the race; its "
+                               f"champion is now version {now[0] if now else None}")
+            previous_run = previous[1] if previous and previous[1] != run_id else None
+            _mirror_tags(tracking, run, model_name)
+            champions.publish(champions.with_champion(registered, run_id))
+    except Timeout:
+        raise TrackingUnavailable("another promotion is still in progress; retry") from None
 
-    changed = [run_to_dict(tracking.run(run_id))]
-    changed += [run_to_dict(tracking.run(other.info.run_id)) for other in previous]
-    data = {
-        "run": changed[0],
-        "previous_active_run_id": previous[0].info.run_id if previous else None,
-        "registered_model": registered if version is not None else None,
+    shown = run_to_dict(run)
+    shown["tags"] = {**shown["tags"], "status": "active"}  # as just mirrored
+    return {
+        "run": with_status(shown, champions.run_ids()),
+        "previous_active_run_id": previous_run,
+        "registered_model": registered,
         "version": version,
         "alias": ALIAS,
     }
-    return data, changed
+
+
+def _mirror_tags(tracking: Tracking, run, model_name: str) -> None:
+    """The ``status`` tag mirrors the alias for people reading the MLflow UI (the API derives
+    statuses from the alias): the champion's run says active, the model's other runs not."""
+    tracking.set_tag(run.info.run_id, "status", "active")
+    for other in tracking.search([run.info.experiment_id], ACTIVE_FILTER):
+        if other.data.tags.get("model_name") == model_name and other.info.run_id != run.info.run_id:
+            try:
+                tracking.set_tag(other.info.run_id, "status", "inactive")
+            except NotFound:
+                pass  # deleted meanwhile

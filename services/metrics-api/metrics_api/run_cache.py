@@ -13,6 +13,12 @@ refreshed with a few small searches whose filters are built from numbers only:
 
 Anything else (deleted runs, tags edited by hand on old runs) is picked up by the periodic full
 resync. A snapshot is replaced as a whole, never mutated, so request threads read it lock-free.
+
+Refreshes are single-flight and never make a request queue behind MLflow: a request waits for
+an in-flight refresh at most ``MLFLOW_WAIT_SECONDS`` (2.5 s), then is answered from the last
+snapshot marked ``stale`` (or, with no snapshot yet, a 503 with ``Retry-After``). The configured
+experiment's snapshot is pinned; another experiment gets one only once MLflow confirms it exists,
+so invented names can neither fill the cache nor evict anything.
 """
 
 from __future__ import annotations
@@ -23,15 +29,16 @@ import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
-from .errors import NotFound, TrackingUnavailable
+from .champions import Champions, with_status
+from .errors import ApiError, NotFound, TrackingUnavailable
 from .ordering import Order
 from .serialize import run_to_dict
 from .tracking import ACTIVE_FILTER, Tracking
 
 log = logging.getLogger(__name__)
 VIEW_CACHE_SIZE = 8
-FAILURE_RETRY_SECONDS = 1.0
-WAIT_FOR_LOAD_SECONDS = 120.0
+FAILURE_RETRY_SECONDS = 1.0  # after a failed refresh, don't ask MLflow again sooner than this
+OTHER_EXPERIMENTS = 8  # snapshots kept besides the pinned default one (least recently used go)
 
 
 @dataclass(eq=False)
@@ -40,7 +47,8 @@ class RunIndex:
 
     experiment_id: str | None
     runs: dict[str, dict]
-    refreshed_at: int  # ms epoch of the refresh that produced it
+    refreshed_at: int  # ms epoch of the last refresh that confirmed it
+    champions_version: int = -1  # Champions.version its model_status values are derived from
     _views: OrderedDict = field(default_factory=OrderedDict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -61,7 +69,20 @@ class RunIndex:
     def with_runs(self, changed: list[dict], refreshed_at: int) -> RunIndex:
         runs = dict(self.runs)
         runs.update((run["run_id"], run) for run in changed)
-        return RunIndex(self.experiment_id, runs, refreshed_at)
+        return RunIndex(self.experiment_id, runs, refreshed_at, self.champions_version)
+
+    def derived(self, champions: frozenset[str], version: int) -> RunIndex:
+        """This index with ``model_status`` derived from ``champions`` (itself if unchanged)."""
+        if version == self.champions_version:
+            return self
+        changed = [new for run in self.runs.values()
+                   if (new := with_status(run, champions)) is not run]
+        if not changed:
+            self.champions_version = version  # same statuses: keep the sorted views
+            return self
+        index = self.with_runs(changed, self.refreshed_at)
+        index.champions_version = version
+        return index
 
     def memo(self, key, compute):
         """Per-snapshot memo for derived results (summaries)."""
@@ -81,103 +102,110 @@ def now_ms() -> int:
 
 
 class ExperimentSnapshot:
-    def __init__(self, tracking: Tracking, name: str, settings: dict) -> None:
-        self.tracking, self.name, self.settings = tracking, name, settings
+    def __init__(self, tracking: Tracking, champions: Champions, name: str,
+                 settings: dict) -> None:
+        self.tracking, self.champions, self.name, self.settings = tracking, champions, name, \
+            settings
         self.index: RunIndex | None = None
         self.checked_at = 0.0  # monotonic time of the last successful refresh
         self.resynced_at = 0.0
         self.failed_at: float | None = None
-        self.failure: TrackingUnavailable | None = None
-        self.refresh_lock = threading.Lock()  # one refresh at a time
-        self.index_lock = threading.Lock()  # swapping the index
-        self.local_changes: list[tuple[float, list[dict]]] = []  # (monotonic time, runs)
+        self.failure: ApiError | None = None
+        self._lock = threading.Lock()  # the fields above and the in-flight refresh
+        self._inflight: threading.Event | None = None
 
     # ---- what requests call -------------------------------------------------------------
 
-    def current(self) -> RunIndex:
-        """A snapshot fresh enough to serve, or 503 when MLflow cannot be reached."""
+    def current(self) -> tuple[RunIndex, bool]:
+        """``(snapshot, stale)``: the snapshot to serve and whether MLflow could not confirm
+        it. Starts a refresh when one is due, waits for it only when the snapshot is too old (or
+        missing), and then at most ``wait`` seconds: requests never queue behind MLflow."""
         age = time.monotonic() - self.checked_at
-        if self.index is None or self.failure is not None or age > self.settings["max_age"]:
-            self._refresh_now()
-        elif age > self.settings["refresh"]:
-            self._refresh_in_background()
-        return self.index
-
-    def upsert(self, runs: list[dict]) -> None:
-        """Reflect a change this worker made (a promotion) at once, without waiting for a
-        refresh in progress; that refresh re-applies it (it may have read MLflow before)."""
-        with self.index_lock:
-            now = time.monotonic()
-            self.local_changes = [(t, r) for t, r in self.local_changes
-                                  if now - t < self.settings["resync"] + 60] + [(now, runs)]
-            if self.index is not None:
-                self.index = self._with_changes(self.index, [runs])
-
-    def _install(self, index: RunIndex, started: float) -> None:
-        with self.index_lock:
-            since = [runs for t, runs in self.local_changes if t >= started]
-            self.index = self._with_changes(index, since) if since else index
-
-    @staticmethod
-    def _with_changes(index: RunIndex, batches: list[list[dict]]) -> RunIndex:
-        mine = [r for runs in batches for r in runs if r["experiment_id"] == index.experiment_id]
-        return index.with_runs(mine, now_ms()) if mine else index
+        waited_in_vain = False
+        if self.index is None or age > self.settings["refresh"]:
+            must_wait = self.index is None or age > self.settings["max_age"]
+            finished = self.refresh(wait=self.settings["wait"] if must_wait else 0)
+            waited_in_vain = must_wait and not finished
+        index = self.index
+        if index is None:
+            if self.failure is not None:
+                raise self.failure
+            raise TrackingUnavailable(f"still loading the runs of experiment {self.name!r}; "
+                                      "retry shortly")
+        derived = index.derived(*self.champions.state())
+        if derived is not index:
+            with self._lock:
+                if self.index is index:
+                    self.index = derived
+        # Stale: MLflow failed the last refresh, or hung through the wait for a due one.
+        return derived, self.failure is not None or waited_in_vain
 
     # ---- refreshing -----------------------------------------------------------------------
 
-    def _refresh_now(self) -> None:
-        if self.failure is not None and self.failed_at is not None \
-                and time.monotonic() - self.failed_at < FAILURE_RETRY_SECONDS:
-            raise self.failure  # don't hammer a server that just failed
-        if not self.refresh_lock.acquire(timeout=WAIT_FOR_LOAD_SECONDS):
-            raise TrackingUnavailable(f"still loading runs of experiment {self.name!r}; retry")
-        try:
-            if self.index is not None and self.failure is None \
-                    and time.monotonic() - self.checked_at <= self.settings["max_age"]:
-                return  # another thread refreshed while this one waited
-            self._refresh()
-        finally:
-            self.refresh_lock.release()
-        if self.failure is not None:
-            raise self.failure
+    def refresh(self, wait: float = 0) -> bool:
+        """Start a refresh (or join the one in flight); True if it ended within ``wait`` s."""
+        done = self._refresh_in_background()
+        return done is not None and done.wait(wait)
 
-    def _refresh_in_background(self) -> None:
-        if not self.refresh_lock.acquire(blocking=False):
-            return  # one refresh at a time
+    def _refresh_in_background(self) -> threading.Event | None:
+        """The in-flight refresh (started if none), or None while a failure is fresh."""
+        with self._lock:
+            if self._inflight is not None:
+                return self._inflight
+            if self.failed_at is not None and \
+                    time.monotonic() - self.failed_at < FAILURE_RETRY_SECONDS:
+                return None  # don't hammer a server that just failed
+            done = self._inflight = threading.Event()
 
         def work():
             try:
                 self._refresh()
             finally:
-                self.refresh_lock.release()
+                with self._lock:
+                    self._inflight = None
+                done.set()
 
         threading.Thread(target=work, name=f"refresh-{self.name}", daemon=True).start()
+        return done
 
     def _refresh(self) -> None:
-        """Holds ``refresh_lock``. Records a failure instead of raising it."""
+        """Runs in the refresh thread. Records a failure instead of raising it."""
         started = time.monotonic()
         try:
+            self.champions.reload()
             experiment_id = self.tracking.experiment_id(self.name)
             full = (self.index is None or experiment_id != self.index.experiment_id
                     or started - self.resynced_at > self.settings["resync"])
             if experiment_id is None:
-                self._install(RunIndex(None, {}, now_ms()), started)
+                self._install(RunIndex(None, {}, now_ms()))
             elif full:
                 runs = self.tracking.search([experiment_id])
                 self._install(RunIndex(experiment_id,
-                                       {r.info.run_id: run_to_dict(r) for r in runs}, now_ms()),
-                              started)
+                                       {r.info.run_id: run_to_dict(r) for r in runs}, now_ms()))
                 self.resynced_at = started
                 log.info("loaded %d runs of experiment %r in %.1f s", len(runs), self.name,
                          time.monotonic() - started)
             else:
-                self._refresh_incrementally(experiment_id, started)
-            self.checked_at, self.failure, self.failed_at = started, None, None
-        except TrackingUnavailable as error:
-            self.failure, self.failed_at = error, time.monotonic()
+                self._refresh_incrementally(experiment_id)
+            with self._lock:
+                self.checked_at, self.failure, self.failed_at = started, None, None
+        except ApiError as error:  # 503/502 and MLflow's 4xx alike: keep serving the last one
+            with self._lock:
+                self.failure, self.failed_at = error, time.monotonic()
             log.warning("refreshing experiment %r failed: %s", self.name, error.message)
+        except Exception as error:  # a bug must not leave the cache refreshing forever
+            log.exception("refreshing experiment %r failed", self.name)
+            with self._lock:
+                self.failure = TrackingUnavailable(f"refreshing the runs failed ({error!r})")
+                self.failed_at = time.monotonic()
 
-    def _refresh_incrementally(self, experiment_id: str, started: float) -> None:
+    def _install(self, index: RunIndex) -> None:
+        """Swap in a new snapshot, its statuses derived here rather than in a request."""
+        index = index.derived(*self.champions.state())
+        with self._lock:
+            self.index = index
+
+    def _refresh_incrementally(self, experiment_id: str) -> None:
         index = self.index
         overlap = int(self.settings["overlap"] * 1000)
         starts = [r["start_time"] for r in index.runs.values() if r["start_time"] is not None]
@@ -193,59 +221,66 @@ class ExperimentSnapshot:
         for filter_string in filters:
             for run in self.tracking.search([experiment_id], filter_string):
                 changed[run.info.run_id] = run_to_dict(run)
-        # Runs this snapshot holds as active but MLflow no longer does were demoted elsewhere.
+        # Runs whose mirror tag this snapshot holds as active but MLflow no longer does.
         for run_id, run in index.runs.items():
-            if run["model_status"] == "active" and run_id not in changed:
+            if run["tags"].get("status") == "active" and run_id not in changed:
                 try:
                     changed[run_id] = run_to_dict(self.tracking.run(run_id))
                 except NotFound:
                     pass  # deleted: the next resync drops it
-        updates = [run for run_id, run in changed.items() if index.runs.get(run_id) != run]
+        updates = [run for run_id, run in changed.items()
+                   if _raw(index.runs.get(run_id)) != run]
         if updates:
-            self._install(index.with_runs(updates, now_ms()), started)
+            champions, _ = self.champions.state()
+            self._install(index.with_runs([with_status(r, champions) for r in updates],
+                                          now_ms()))
         else:  # nothing changed: keep the sorted views and memos, note the check
             index.refreshed_at = now_ms()
 
 
+def _raw(run: dict | None) -> dict | None:
+    """A cached run as ``run_to_dict`` made it (before the status was derived)."""
+    if run is None or run["model_status"] == run["tags"].get("status"):
+        return run
+    return {**run, "model_status": run["tags"].get("status")}
+
+
 class RunCache:
-    """One snapshot per experiment name, created on first use."""
+    """The pinned snapshot of the configured experiment, and a few others on demand."""
 
-    MAX_EXPERIMENTS = 16
-
-    def __init__(self, tracking: Tracking, config) -> None:
-        self.tracking = tracking
+    def __init__(self, tracking: Tracking, champions: Champions, config) -> None:
+        self.tracking, self.champions = tracking, champions
+        self.default = config["EXPERIMENT_NAME"]
         self.settings = {"refresh": config["CACHE_REFRESH_SECONDS"],
                          "max_age": config["CACHE_MAX_AGE_SECONDS"],
                          "resync": config["CACHE_RESYNC_SECONDS"],
-                         "overlap": config["CACHE_OVERLAP_SECONDS"]}
-        self.snapshots: OrderedDict[str, ExperimentSnapshot] = OrderedDict()
+                         "overlap": config["CACHE_OVERLAP_SECONDS"],
+                         "wait": config["MLFLOW_WAIT_SECONDS"]}
+        self.pinned = self._new(self.default)
+        self.others: OrderedDict[str, ExperimentSnapshot] = OrderedDict()
         self.lock = threading.Lock()
 
+    def _new(self, name: str) -> ExperimentSnapshot:
+        return ExperimentSnapshot(self.tracking, self.champions, name, self.settings)
+
     def snapshot(self, name: str) -> ExperimentSnapshot:
+        """The snapshot of ``name``; 404 for an experiment MLflow does not have."""
+        if name == self.default:
+            return self.pinned
         with self.lock:
-            snapshot = self.snapshots.get(name)
-            if snapshot is None:
-                snapshot = self.snapshots[name] = ExperimentSnapshot(self.tracking, name,
-                                                                     self.settings)
-                while len(self.snapshots) > self.MAX_EXPERIMENTS:
-                    self.snapshots.popitem(last=False)
-            self.snapshots.move_to_end(name)
+            snapshot = self.others.get(name)
+            if snapshot is not None:
+                self.others.move_to_end(name)
+                return snapshot
+        if self.tracking.experiment_id(name) is None:  # asked before anything is created
+            raise NotFound(f"experiment {name!r} not found")
+        with self.lock:
+            snapshot = self.others.setdefault(name, self._new(name))
+            self.others.move_to_end(name)
+            while len(self.others) > OTHER_EXPERIMENTS:
+                self.others.popitem(last=False)
             return snapshot
 
-    def upsert(self, runs: list[dict]) -> None:
-        with self.lock:
-            snapshots = list(self.snapshots.values())
-        for snapshot in snapshots:
-            snapshot.upsert(runs)
-
-    def warm(self, name: str) -> None:
-        """Load an experiment in the background (gunicorn workers call this at start)."""
-        snapshot = self.snapshot(name)
-
-        def work():
-            try:
-                snapshot.current()
-            except Exception as error:  # logged; requests will retry and answer 503
-                log.warning("warming the run cache failed: %s", error)
-
-        threading.Thread(target=work, name="warm-run-cache", daemon=True).start()
+    def warm(self) -> None:
+        """Start loading the configured experiment (gunicorn workers call this at start)."""
+        self.pinned.refresh()

@@ -6,7 +6,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 RUN_ID_PATTERN = r"^[0-9a-f]{32}$"
 # Letters, digits and underscores, joined by single separators: no quotes, no "..", no "//".
@@ -68,10 +68,15 @@ class ExperimentQuery(Strict):
     experiment_name: ExperimentName | None = None
 
 
+# One MLflow call per run plus one per (run, history metric): a comparison makes at most
+# 50 of them: 10 runs with 4 histories each, or 5 with 8 (the dashboard: 5 x (1 + 3)).
+MAX_COMPARE_CALLS = 50
+
+
 class CompareRequest(Strict):
     run_ids: list[RunId] = Field(min_length=1, max_length=10,
                                  json_schema_extra={"uniqueItems": True})
-    history_metrics: list[MetricName] = Field(default_factory=list, max_length=20,
+    history_metrics: list[MetricName] = Field(default_factory=list, max_length=8,
                                               json_schema_extra={"uniqueItems": True})
 
     @field_validator("run_ids", "history_metrics")
@@ -80,6 +85,14 @@ class CompareRequest(Strict):
         if len(set(values)) != len(values):
             raise ValueError("must not repeat an entry")
         return values
+
+    @model_validator(mode="after")
+    def bounded_fan_out(self) -> CompareRequest:
+        calls = len(self.run_ids) * (1 + len(self.history_metrics))
+        if calls > MAX_COMPARE_CALLS:
+            raise ValueError(f"asks for {calls} runs and histories; at most {MAX_COMPARE_CALLS} "
+                             "(fewer runs or fewer history_metrics)")
+        return self
 
 
 # ---- responses ------------------------------------------------------------------------------
@@ -139,17 +152,19 @@ class SummaryData(BaseModel):
     counts_by_status: dict[str, int] = Field(
         description="by `status` tag; runs without one by their lower-cased MLflow status")
     latest_models: list[RunOut] = Field(description="newest run per model_name")
+    active_models: list[RunOut] = Field(description="every model's champion run")
     best_runs: dict[str, RunOut] = Field(description="best finished run per model_type")
     best_metric: str
     goal: Literal["max", "min"]
     refreshed_at: int | None = Field(description="ms epoch of the cache refresh this reflects")
+    stale: bool = Field(description="MLflow could not be asked lately: the last snapshot")
 
 
 class PromotionData(BaseModel):
     run: RunOut
-    previous_active_run_id: str | None
-    registered_model: str | None
-    version: str | None
+    previous_active_run_id: str | None = Field(description="the champion's run before")
+    registered_model: str
+    version: str
     alias: Literal["champion"]
 
 
@@ -171,6 +186,8 @@ class RunsResponse(Success):
     count: int = Field(description="runs on this page")
     total: int = Field(description="runs matching the filters")
     next_page_token: str | None
+    stale: bool = Field(description="MLflow could not be asked lately: the last snapshot")
+    refreshed_at: int | None = Field(description="ms epoch of the snapshot's last refresh")
 
 
 class RunResponse(Success):
@@ -189,6 +206,8 @@ class CompareResponse(Success):
 
 class SummaryResponse(Success):
     data: SummaryData
+    stale: bool
+    refreshed_at: int | None
 
 
 class PromotionResponse(Success):

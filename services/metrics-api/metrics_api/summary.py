@@ -34,6 +34,8 @@ def summarize(index: RunIndex, experiment: str, metric: str, goal: str) -> dict:
         "counts_by_type": dict(Counter(r["model_type"] or UNKNOWN for r in runs)),
         "counts_by_status": dict(Counter(r["model_status"] or r["status"].lower() for r in runs)),
         "latest_models": list(latest.values()),
+        # Champions, however old: one per registered model (statuses come from the alias).
+        "active_models": [r for r in runs if r["model_status"] == "active"],
         "best_runs": best,
         "best_metric": metric,
         "goal": goal,

@@ -1,8 +1,10 @@
 """The one place that talks to MLflow: a thin wrapper over ``MlflowClient``.
 
-MLflow errors are translated here: "does not exist" becomes a 404, everything else (connection
-refused, timeouts, server errors) a 503 that names the tracking server. Filter strings passed to
-MLflow are built from constants, numbers and configured names only, never from request input.
+MLflow errors are translated here, by MLflow's own error code: "does not exist" is a 404, a bad
+parameter a 400, a conflict (already exists, invalid state) a 409; no answer (refused, timed out)
+or "temporarily unavailable" a 503 with ``Retry-After``; anything else MLflow says (a server
+error, a refusal) a 502 that names the tracking server. Filter strings passed to MLflow are built
+from constants, numbers and configured names only, never from request input.
 """
 
 from __future__ import annotations
@@ -15,9 +17,12 @@ from mlflow.entities import Experiment, Run, ViewType
 from mlflow.exceptions import MlflowException
 from mlflow.tracking import MlflowClient
 
-from .errors import NotFound, TrackingUnavailable
+from .errors import ApiError, BadRequest, Conflict, NotFound, TrackingFailed, TrackingUnavailable
 
 NOT_FOUND_CODES = {"RESOURCE_DOES_NOT_EXIST", "NOT_FOUND"}
+BAD_INPUT_CODES = {"INVALID_PARAMETER_VALUE", "BAD_REQUEST", "MALFORMED_REQUEST"}
+CONFLICT_CODES = {"RESOURCE_ALREADY_EXISTS", "RESOURCE_CONFLICT", "INVALID_STATE", "ABORTED"}
+RETRY_CODES = {"TEMPORARILY_UNAVAILABLE", "REQUEST_LIMIT_EXCEEDED", "RESOURCE_EXHAUSTED"}
 # Small pages: at ~2.5 ms per run a page stays well inside the HTTP timeout, even under load.
 SEARCH_PAGE = 200
 ACTIVE_FILTER = "tags.status = 'active'"
@@ -44,15 +49,24 @@ class Tracking:
         try:
             yield
         except MlflowException as error:
-            if missing and error.error_code in NOT_FOUND_CODES:
-                raise NotFound(missing) from None
-            raise TrackingUnavailable(
-                f"MLflow tracking server at {public_uri(self.uri)} is unavailable "
-                f"({_short(error)})") from None
+            raise self.translate(error, missing) from None
         except OSError as error:
             raise TrackingUnavailable(
                 f"MLflow tracking server at {public_uri(self.uri)} is unreachable "
                 f"({type(error).__name__})") from None
+
+    def translate(self, error: MlflowException, missing: str | None = None) -> ApiError:
+        code, where = error.error_code, public_uri(self.uri)
+        if code in NOT_FOUND_CODES:
+            return NotFound(missing or f"not found in MLflow: {_short(error)}")
+        if code in BAD_INPUT_CODES:
+            return BadRequest(f"MLflow refused the request: {_short(error)}")
+        if code in CONFLICT_CODES:
+            return Conflict(f"MLflow reports a conflict: {_short(error)}")
+        if code in RETRY_CODES or _no_answer(error):
+            return TrackingUnavailable(
+                f"MLflow tracking server at {where} is unavailable ({_short(error)})")
+        return TrackingFailed(f"MLflow tracking server at {where} failed ({_short(error)})")
 
     def reachable(self) -> bool:
         """Quick (2 s at most): the container healthcheck waits on it."""
@@ -109,15 +123,12 @@ class Tracking:
             self.client.set_tag(run_id, key, value)
 
     def model_version_for_run(self, registered_model: str, run_id: str) -> str | None:
-        """The version of ``registered_model`` built from ``run_id``, or None."""
-        try:
-            with self._translated(missing="no registered model"):
-                self.client.get_registered_model(registered_model)
-        except NotFound:
-            return None
+        """The newest version of ``registered_model`` built from ``run_id``, or None."""
         with self._translated():
-            # The name is ours (prefix + a model_name checked against a safe pattern).
-            versions = self.client.search_model_versions(f"name = '{registered_model}'")
+            # Both values are checked: a configured prefix + a model_name matching NAME_PATTERN,
+            # and a run id of 32 hex digits.
+            versions = self.client.search_model_versions(
+                f"name = '{registered_model}' AND run_id = '{run_id}'")
         matches = [v.version for v in versions if v.run_id == run_id]
         return max(matches, key=int) if matches else None
 
@@ -125,10 +136,43 @@ class Tracking:
         with self._translated():
             self.client.set_registered_model_alias(registered_model, alias, version)
 
+    def alias_run(self, registered_model: str, alias: str) -> tuple[str, str] | None:
+        """``(version, run_id)`` that ``alias`` points at, or None (no model, no alias)."""
+        try:
+            with self._translated(missing="no alias"):
+                version = self.client.get_model_version_by_alias(registered_model, alias)
+        except (NotFound, BadRequest):  # MLflow says INVALID_PARAMETER_VALUE for a missing alias
+            return None
+        return version.version, version.run_id
+
+    def aliased_runs(self, prefix: str, alias: str) -> dict[str, str]:
+        """``{registered model: run id}`` for every model named ``prefix...`` that has ``alias``."""
+        found, token = {}, None
+        with self._translated():
+            while True:
+                # The prefix is configuration (checked in config.py); LIKE's wildcards in it only
+                # widen the search, and startswith() below narrows it again.
+                page = self.client.search_registered_models(
+                    filter_string=f"name LIKE '{prefix}%'", max_results=100, page_token=token)
+                for model in page:
+                    version = (model.aliases or {}).get(alias)
+                    if model.name.startswith(prefix) and version is not None:
+                        found[model.name] = self.client.get_model_version(model.name,
+                                                                          version).run_id
+                token = page.token
+                if not token:
+                    return found
+
+
+def _no_answer(error: MlflowException) -> bool:
+    """MLflow's REST client wraps connection errors and timeouts in a plain message."""
+    return str(getattr(error, "message", error)).startswith("API request to") \
+        and "failed with exception" in str(getattr(error, "message", error))
+
 
 def _short(error: MlflowException) -> str:
     text = str(getattr(error, "message", error))
-    if text.startswith("API request to"):  # connection refused, timeout, retries exhausted
-        return "no answer" if "timeout" not in text else "timed out"
+    if _no_answer(error):  # connection refused, timeout, retries exhausted
+        return "timed out" if "timeout" in text.lower() or "timed out" in text else "no answer"
     first = text.splitlines()[0] if text else type(error).__name__
     return first[:200]

@@ -1,17 +1,20 @@
 """Runs, experiments, comparison, summary and promotion under ``/api/models``.
 
 Lists and the summary come from the run cache (``run_cache.py``); single runs, histories and
-comparisons are read from MLflow directly, so they are always current.
+comparisons are read from MLflow directly, so they are always current, through the worker's
+bounded call pool (``calls.py``) so that a hung MLflow fails them within seconds. Every run's
+``model_status`` is derived from the registry alias (``champions.py``).
 """
 
 from __future__ import annotations
 
 import re
-from concurrent.futures import ThreadPoolExecutor
 
 from flask import Blueprint, current_app, request
 
+from ..champions import with_status
 from ..errors import BadRequest, NotFound
+from ..limits import json_body
 from ..ordering import page, parse_order
 from ..promotion import check_token, promote
 from ..run_cache import RunIndex
@@ -21,23 +24,31 @@ from ..summary import default_goal, summarize
 from . import check_run_id, ok, services, validated
 
 bp = Blueprint("models", __name__, url_prefix="/api/models")
-FETCH_THREADS = 8
 
 
-def cached_experiment(name: str | None) -> tuple[str, RunIndex]:
-    """The snapshot of ``name`` (default: the configured experiment). The default experiment
-    may not exist yet (nothing trained): it reads as empty. Any other unknown name is a 404."""
+def cached_experiment(name: str | None) -> tuple[str, RunIndex, bool]:
+    """``(name, snapshot, stale)`` of ``name`` (default: the configured experiment). The default
+    experiment may not exist yet (nothing trained): it reads as empty. Any other unknown name is
+    a 404, and is never cached."""
     default = current_app.config["EXPERIMENT_NAME"]
     name = name or default
-    index = services().cache.snapshot(name).current()
+    cache = services().cache
+    snapshot = cache.pinned if name == default else services().calls.one(cache.snapshot, name)
+    index, stale = snapshot.current()
     if index.experiment_id is None and name != default:
         raise NotFound(f"experiment {name!r} not found")
-    return name, index
+    return name, index, stale
+
+
+def current_run(run_id: str) -> dict:
+    """One run read from MLflow now, its status derived from the registry alias."""
+    run = services().calls.one(services().tracking.run, run_id)
+    return with_status(run_to_dict(run), services().champions.run_ids())
 
 
 @bp.get("/experiments")
 def experiments():
-    data = [experiment_to_dict(e) for e in services().tracking.experiments()]
+    data = [experiment_to_dict(e) for e in services().calls.one(services().tracking.experiments)]
     return ok(data, count=len(data))
 
 
@@ -45,7 +56,7 @@ def experiments():
 def runs():
     query = validated(RunsQuery, request.args.to_dict())
     order = parse_order(query.order_by)
-    _, index = cached_experiment(query.experiment_name)
+    _, index, stale = cached_experiment(query.experiment_name)
     rows = index.sorted_rows(order)
     wanted = {field: value.value if hasattr(value, "value") else value for field, value in (
         ("model_type", query.model_type), ("model_name", query.model_name),
@@ -53,12 +64,13 @@ def runs():
     if wanted:
         rows = [row for row in rows if all(row[1][f] == v for f, v in wanted.items())]
     chosen, token = page(rows, order, query.limit, query.page_token)
-    return ok(chosen, count=len(chosen), total=len(rows), next_page_token=token)
+    return ok(chosen, count=len(chosen), total=len(rows), next_page_token=token, stale=stale,
+              refreshed_at=index.refreshed_at)
 
 
 @bp.get("/runs/<run_id>")
 def run_details(run_id: str):
-    return ok(run_to_dict(services().tracking.run(check_run_id(run_id))))
+    return ok(current_run(check_run_id(run_id)))
 
 
 @bp.get("/runs/<run_id>/metrics/<path:name>/history")
@@ -66,31 +78,34 @@ def metric_history(run_id: str, name: str):
     check_run_id(run_id)
     if len(name) > 250 or not re.fullmatch(METRIC_PATTERN, name):
         raise BadRequest(f"metric name {name[:80]!r} is not valid")
-    tracking = services().tracking
-    if name not in tracking.run(run_id).data.metrics:
+    tracking, calls = services().tracking, services().calls
+    if name not in calls.one(tracking.run, run_id).data.metrics:
         raise NotFound(f"metric {name!r} not logged for run {run_id}")
-    points = history_to_list(tracking.metric_history(run_id, name))
+    points = history_to_list(calls.one(tracking.metric_history, run_id, name))
     return ok(points, count=len(points))
 
 
 @bp.post("/compare")
 def compare():
-    body = request.get_json(silent=True)
+    body = json_body()
     if not isinstance(body, dict):
         raise BadRequest('body must be a JSON object like {"run_ids": ["<run id>", ...]}')
     wanted = validated(CompareRequest, body)
-    tracking = services().tracking
-    with ThreadPoolExecutor(FETCH_THREADS) as pool:
-        found = list(pool.map(tracking.run, wanted.run_ids))
-        pairs = [(run_id, metric) for run_id in wanted.run_ids for metric in wanted.history_metrics]
-        histories = list(pool.map(lambda pair: tracking.metric_history(*pair), pairs))
+    tracking, calls = services().tracking, services().calls
+    pairs = [(run_id, metric) for run_id in wanted.run_ids for metric in wanted.history_metrics]
+    # One batch: the runs and their histories together, within one deadline.
+    results = calls.map(lambda kind, *args: kind(*args),
+                        [(tracking.run, run_id) for run_id in wanted.run_ids]
+                        + [(tracking.metric_history, *pair) for pair in pairs])
+    found, histories = results[:len(wanted.run_ids)], results[len(wanted.run_ids):]
     by_pair = dict(zip(pairs, histories, strict=True))
+    champions = services().champions.run_ids()
     data = []
     for run in found:
         run_id = run.info.run_id
         history = {metric: history_to_list(by_pair[(run_id, metric)])
                    for metric in wanted.history_metrics}
-        data.append({**run_to_dict(run), "history": history})
+        data.append({**with_status(run_to_dict(run), champions), "history": history})
     return ok(data, count=len(data))
 
 
@@ -98,16 +113,18 @@ def compare():
 def summary():
     query = validated(SummaryQuery, request.args.to_dict())
     goal = query.goal or default_goal(query.metric)
-    name, index = cached_experiment(query.experiment_name)
+    name, index, stale = cached_experiment(query.experiment_name)
     data = index.memo(("summary", name, query.metric, goal),
                       lambda: summarize(index, name, query.metric, goal))
-    return ok({**data, "refreshed_at": index.refreshed_at})
+    return ok({**data, "refreshed_at": index.refreshed_at, "stale": stale}, stale=stale,
+              refreshed_at=index.refreshed_at)
 
 
 @bp.post("/runs/<run_id>/promote")
 def promote_run(run_id: str):
+    """Runs of the configured experiment only: the registered models belong to it."""
     check_token(current_app.config["PROMOTE_TOKEN"], request.headers.get("Authorization"))
-    data, changed = promote(services().tracking, check_run_id(run_id),
-                            current_app.config["REGISTERED_MODEL_PREFIX"])
-    services().cache.upsert(changed)  # this worker shows the promotion at once
+    data = promote(services().tracking, services().champions, check_run_id(run_id),
+                   current_app.config["EXPERIMENT_NAME"],
+                   current_app.config["REGISTERED_MODEL_PREFIX"])
     return ok(data)

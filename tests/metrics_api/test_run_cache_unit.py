@@ -1,0 +1,145 @@
+"""run_cache against the fake tracking client: pinning, stale snapshots, single-flight refreshes,
+a hung MLflow, and statuses derived from the champion alias. Milliseconds, no servers."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from metrics_api.champions import Champions
+from metrics_api.errors import NotFound, TrackingUnavailable
+from metrics_api.run_cache import OTHER_EXPERIMENTS, RunCache
+
+from tests.metrics_api.fake_tracking import DEFAULT_EXPERIMENT, FakeTracking
+
+PREFIX = "movie-genie-"
+
+
+def settings(**overrides) -> dict:
+    return {"EXPERIMENT_NAME": DEFAULT_EXPERIMENT, "CACHE_REFRESH_SECONDS": 0.0,
+            "CACHE_MAX_AGE_SECONDS": 3600.0, "CACHE_RESYNC_SECONDS": 3600.0,
+            "CACHE_OVERLAP_SECONDS": 60.0, "MLFLOW_WAIT_SECONDS": 5.0, **overrides}
+
+
+@pytest.fixture
+def fake() -> FakeTracking:
+    fake = FakeTracking()
+    for i in range(3):
+        fake.add_run("two-tower", start=1000 + i, register_as=f"{PREFIX}two-tower")
+    fake.add_run("bert4rec", start=2000, register_as=f"{PREFIX}bert4rec")
+    return fake
+
+
+def make_cache(fake, tmp_path, **overrides) -> RunCache:
+    return RunCache(fake, Champions(fake, PREFIX, tmp_path), settings(**overrides))
+
+
+def loaded(cache: RunCache):
+    assert cache.pinned.refresh(wait=5)
+    return cache.pinned.current()
+
+
+def test_first_request_loads_and_later_ones_refresh_incrementally(fake, tmp_path):
+    cache = make_cache(fake, tmp_path)
+    index, stale = cache.pinned.current()
+    assert len(index.runs) == 4 and stale is False
+    new = fake.add_run("bert4rec", start=3000)
+    assert cache.pinned.refresh(wait=5)
+    index, _ = cache.pinned.current()
+    assert new in index.runs and len(index.runs) == 5
+
+
+def test_invented_experiment_names_never_create_or_evict_snapshots(fake, tmp_path):
+    cache = make_cache(fake, tmp_path)
+    index, _ = loaded(cache)
+    searches = fake.calls["search"]
+    for i in range(80):
+        with pytest.raises(NotFound):
+            cache.snapshot(f"invented-{i}")
+    assert cache.others == {}
+    assert cache.snapshot(DEFAULT_EXPERIMENT) is cache.pinned
+    assert cache.pinned.index is index  # still the same snapshot, no reload
+    assert fake.calls["search"] == searches
+
+
+def test_real_other_experiments_are_cached_but_never_evict_the_default(fake, tmp_path):
+    for i in range(OTHER_EXPERIMENTS + 3):
+        fake.experiments[f"other-{i}"] = str(100 + i)
+    cache = make_cache(fake, tmp_path)
+    index, _ = loaded(cache)
+    for i in range(OTHER_EXPERIMENTS + 3):
+        assert cache.snapshot(f"other-{i}").current()[0].runs == {}
+    assert len(cache.others) == OTHER_EXPERIMENTS
+    assert "other-0" not in cache.others  # least recently used went first
+    assert cache.pinned.index is index
+
+
+def test_mlflow_down_serves_the_last_snapshot_marked_stale(fake, tmp_path):
+    cache = make_cache(fake, tmp_path, CACHE_MAX_AGE_SECONDS=0.0)
+    index, _ = loaded(cache)
+    fake.fail_with = TrackingUnavailable("MLflow tracking server is unreachable")
+    served, stale = cache.pinned.current()
+    assert stale is True
+    assert served.runs == index.runs and served.refreshed_at == index.refreshed_at
+    assert isinstance(cache.pinned.failure, TrackingUnavailable)
+    fake.fail_with = None
+    cache.pinned.failed_at = None  # the retry pause has passed
+    assert cache.pinned.refresh(wait=5)
+    assert cache.pinned.current()[1] is False
+
+
+def test_hung_mlflow_answers_stale_without_queueing_and_refreshes_once(fake, tmp_path):
+    cache = make_cache(fake, tmp_path, CACHE_MAX_AGE_SECONDS=0.0, MLFLOW_WAIT_SECONDS=0.05)
+    index, _ = loaded(cache)
+    before = fake.calls["aliased_runs"]
+    fake.hang()
+    try:
+        results = []
+        threads = [threading.Thread(target=lambda: results.append(cache.pinned.current()))
+                   for _ in range(10)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(10)
+        # All ten answered while MLflow still hangs, from the old snapshot, marked stale.
+        assert len(results) == 10 and all(stale for _, stale in results)
+        assert all(served.runs == index.runs for served, _ in results)
+        assert fake.calls["aliased_runs"] == before + 1  # one refresh in flight, not ten
+    finally:
+        fake.release()
+
+
+def test_hung_mlflow_before_the_first_load_is_a_503_with_retry_after(fake, tmp_path):
+    cache = make_cache(fake, tmp_path, MLFLOW_WAIT_SECONDS=0.05)
+    fake.hang()
+    try:
+        with pytest.raises(TrackingUnavailable) as raised:
+            cache.pinned.current()
+        assert raised.value.status == 503 and raised.value.headers["Retry-After"].isdigit()
+        assert "still loading" in raised.value.message
+    finally:
+        fake.release()
+
+
+def test_mlflow_down_before_the_first_load_is_a_503(fake, tmp_path):
+    cache = make_cache(fake, tmp_path)
+    fake.fail_with = TrackingUnavailable("MLflow tracking server is unreachable")
+    with pytest.raises(TrackingUnavailable, match="unreachable"):
+        cache.pinned.current()
+
+
+def test_statuses_follow_the_champion_alias_not_the_tag(fake, tmp_path):
+    runs = sorted(fake.runs, key=lambda r: fake.runs[r].info.start_time)
+    champion, tagged_only = runs[0], runs[1]
+    fake.set_tag(tagged_only, "status", "active")  # a stale mirror tag, no alias
+    fake.aliases[f"{PREFIX}two-tower"] = {"champion": "1"}
+    cache = make_cache(fake, tmp_path)
+    index, _ = loaded(cache)
+    assert index.runs[champion]["model_status"] == "active"
+    assert index.runs[tagged_only]["model_status"] == "inactive"
+    assert sum(r["model_status"] == "active" for r in index.runs.values()) == 1
+
+    fake.aliases[f"{PREFIX}two-tower"] = {"champion": "3"}  # moved by someone else
+    assert cache.pinned.refresh(wait=5)
+    index, _ = cache.pinned.current()
+    assert [r for r, run in index.runs.items() if run["model_status"] == "active"] == [runs[2]]
