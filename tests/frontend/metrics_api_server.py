@@ -20,8 +20,8 @@ def start_metrics_api(log_dir: Path, tracking_uri: str, experiment: str, promote
         "MLFLOW_TRACKING_URI": tracking_uri, "MLFLOW_EXPERIMENT_NAME": experiment,
         "MLFLOW_UI_URL": mlflow_ui_url, "METRICS_API_PROMOTE_TOKEN": promote_token,
         "METRICS_API_HOST": "127.0.0.1", "METRICS_API_PORT": str(port),
-        # One worker: its run cache sees a promotion at once (two workers: within seconds).
-        "METRICS_API_WORKERS": "1", "METRICS_API_THREADS": "4",
+        # The production worker count: a promotion shows at once on either worker.
+        "METRICS_API_WORKERS": "2", "METRICS_API_THREADS": "4",
     })
     gunicorn = str(Path(sys.executable).parent / "gunicorn")
     process = ManagedProcess(

@@ -101,7 +101,7 @@ def test_promotion_with_the_token_flips_the_badge(page, frontend, artifacts):
     page.get_by_label("Promotion token").fill(PROMOTE_TOKEN)
     page.get_by_role("button", name="Confirm promotion").click()
     answer = page.get_by_text(re.compile(r"Promoted: registered model \S+ version \d+"))
-    expect(answer).to_be_visible()
+    expect(answer).to_be_visible(timeout=20_000)  # about ten MLflow calls; CI is slow
     expect(page.get_by_test_id("status-badge")).to_have_text("active")
     page.screenshot(path=str(artifacts / "run-detail-promoted.png"), full_page=True)
 

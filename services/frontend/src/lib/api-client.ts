@@ -6,6 +6,7 @@ export class ApiError extends Error {
   constructor(
     message: string,
     readonly status: number,
+    readonly timedOut = false,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -16,6 +17,10 @@ export class ApiError extends Error {
     return this.status === 0 || this.status === 502 || this.status === 503 || this.status === 504;
   }
 }
+
+/** A request without an answer after this long is given up, so the page shows an error with
+ *  Retry instead of skeletons for as long as a hung API keeps the connection open. */
+export const REQUEST_TIMEOUT_MS = 10_000;
 
 type RequestOptions = {
   method?: 'GET' | 'POST';
@@ -49,20 +54,30 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
   if (options.body !== undefined) headers['Content-Type'] = 'application/json';
   if (options.token) headers.Authorization = `Bearer ${options.token}`;
 
+  const timeout = new AbortController();
+  const timer = setTimeout(() => timeout.abort(), REQUEST_TIMEOUT_MS);
+  const abortCaller = () => timeout.abort();
+  options.signal?.addEventListener('abort', abortCaller);
   let response: Response;
+  let envelope: Awaited<ReturnType<typeof readEnvelope>>;
   try {
     response = await fetch(buildUrl(path, options.params), {
       method: options.method ?? 'GET',
       headers,
       body: options.body === undefined ? undefined : JSON.stringify(options.body),
-      signal: options.signal,
+      signal: timeout.signal,
     });
+    envelope = await readEnvelope(response);
   } catch (error) {
-    if (error instanceof DOMException && error.name === 'AbortError') throw error;
+    if (options.signal?.aborted) throw error; // the caller cancelled (react-query)
+    if (timeout.signal.aborted)
+      throw new ApiError(`The metrics API did not answer within ${REQUEST_TIMEOUT_MS / 1000} s.`, 0, true);
     throw new ApiError('The metrics API cannot be reached. Is it running?', 0);
+  } finally {
+    clearTimeout(timer);
+    options.signal?.removeEventListener('abort', abortCaller);
   }
 
-  const envelope = await readEnvelope(response);
   if (!response.ok || !envelope || envelope.success !== true) {
     const message =
       envelope && envelope.success === false && envelope.error

@@ -82,6 +82,7 @@ export function summarize(runs: Run[], metric = 'ndcg_at_10'): Summary {
     counts_by_type: count((run) => run.model_type),
     counts_by_status: count((run) => run.model_status),
     latest_models: runs.slice(0, 5),
+    active_models: runs.filter((run) => run.model_status === 'active'),
     best_runs: best,
     best_metric: metric,
     refreshed_at: Date.UTC(2025, 0, 2),

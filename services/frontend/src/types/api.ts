@@ -32,9 +32,12 @@ export type Summary = {
   counts_by_type: Record<string, number>;
   counts_by_status: Record<string, number>;
   latest_models: Run[];
+  /** Every model's champion run, however old (the API derives it from the registry alias). */
+  active_models: Run[];
   best_runs: Record<string, Run>;
   best_metric: string;
   refreshed_at: number | string;
+  stale?: boolean;
 };
 
 export type Health = {

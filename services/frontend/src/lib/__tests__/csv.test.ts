@@ -11,6 +11,13 @@ describe('CSV export', () => {
     );
   });
 
+  it('neutralises text a spreadsheet would run as a formula, not negative numbers', () => {
+    const cells = ['=HYPERLINK("http://evil.test","x")', '+1+1', '-2+3', '@SUM(A1)', '\t=1', 'ok'];
+    expect(toCsv(['a'], [...cells.map((cell) => [cell]), [-0.5]])).toBe(
+      'a\r\n"\'=HYPERLINK(""http://evil.test"",""x"")"\r\n\'+1+1\r\n\'-2+3\r\n\'@SUM(A1)\r\n\'\t=1\r\nok\r\n-0.5\r\n',
+    );
+  });
+
   it('writes one row per run with every metric and param any run has', () => {
     const a = makeRun({ run_id: 'a', metrics: { recall_at_10: 0.5 }, params: { lr: '0.1' } });
     const b = makeRun({ run_id: 'b', metrics: { ndcg_at_10: 0.2 }, params: {} });

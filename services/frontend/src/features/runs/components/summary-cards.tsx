@@ -45,7 +45,7 @@ export function SummaryCards() {
   if (summary.isError) return <ErrorState error={summary.error} onRetry={() => summary.refetch()} />;
 
   const data = summary.data;
-  const active = data.latest_models.filter((run) => run.model_status === 'active');
+  const active = data.active_models;
   const best = Object.entries(data.best_runs ?? {}).sort(([a], [b]) => a.localeCompare(b));
 
   return (

@@ -2,6 +2,7 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
 
+import { REQUEST_TIMEOUT_MS } from '@/lib/api-client';
 import { makeRun } from '@/testing/data';
 import { fail, seed } from '@/testing/handlers';
 import { currentSearch, renderApp } from '@/testing/render';
@@ -41,6 +42,17 @@ describe('metrics dashboard', () => {
     );
     // Active models summary lists the promoted run.
     expect(within(screen.getByTestId('summary-active')).getByText('bert4rec')).toBeInTheDocument();
+  });
+
+  it('lists every active model in the summary, however old its run', async () => {
+    const runs = Array.from({ length: 7 }, (_, i) =>
+      makeRun({ model_name: 'two-tower', run_id: `new${i}`, run_name: `two-tower-${i}` }),
+    );
+    seed([...runs, makeRun({ model_name: 'bert4rec', run_id: 'old', run_name: 'bert4rec-old', model_status: 'active' })]);
+    renderApp('/metrics');
+    const card = await screen.findByTestId('summary-active');
+    expect(await within(card).findByText('bert4rec')).toBeInTheDocument();
+    expect(within(card).queryByText('None promoted yet')).not.toBeInTheDocument();
   });
 
   it('filters by model type through the API and keeps the filter in the URL', async () => {
@@ -98,6 +110,22 @@ describe('metrics dashboard', () => {
     const alerts = await screen.findAllByRole('alert');
     expect(alerts[0]).toHaveTextContent('The metrics API is unavailable');
     expect(alerts[0]).toHaveTextContent('cannot be reached');
+  });
+
+  it('shows an error with Retry when the API does not answer within 10 s', async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    try {
+      // A hung API: the request is accepted and never answered.
+      server.use(http.get('/api/models/summary', () => new Promise<never>(() => {})));
+      renderApp('/metrics');
+      expect(await screen.findByLabelText('Loading summary')).toBeInTheDocument();
+      await vi.advanceTimersByTimeAsync(REQUEST_TIMEOUT_MS);
+      const alert = await screen.findByRole('alert');
+      expect(alert).toHaveTextContent('did not answer within 10 s');
+      expect(within(alert).getByRole('button', { name: 'Retry' })).toBeInTheDocument();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("shows the API's own message when MLflow is down (503)", async () => {

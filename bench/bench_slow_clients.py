@@ -1,0 +1,143 @@
+"""/api/health latency while 50 slow clients trickle requests (issue 13, must-show 1).
+
+    .venv/bin/python bench/bench_slow_clients.py             # or: make bench
+
+Starts an MLflow server (SQLite), the metrics API under gunicorn with the production settings
+(2 workers) and the dashboard's nginx server block in front of it, as compose runs them. Then,
+in the same run: /api/health p50/p99 through nginx with no other clients (the baseline), and
+again while 50 connections each send one more byte of an unfinished request every 2 s. For
+contrast it also measures gunicorn reached directly under the same attack (how the API was
+exposed before: it is no longer published on its own). Target: p99 through nginx <= 1 s.
+Results also land in bench-results/bench_slow_clients.json. Exit status 1 when missed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import requests  # noqa: E402
+
+from tests.frontend.nginx_server import NginxFrontend  # noqa: E402
+from tests.harness.mlflow_server import MlflowServer  # noqa: E402
+from tests.harness.process import ManagedProcess, free_port, http_ok  # noqa: E402
+
+SLOW_CLIENTS = 50
+REQUESTS = int(os.environ.get("BENCH_SLOW_REQUESTS", "200"))
+TRICKLE_SECONDS = 2.0
+PARTIAL = b"GET /api/health HTTP/1.1\r\nHost: slow.bench\r\nX-Trickle: "
+SERVICE = ROOT / "services" / "metrics-api"
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
+
+
+def health_latencies(url: str, count: int = REQUESTS, timeout: float = 30) -> dict:
+    """Sequential requests, each on a new connection (as a healthcheck or a new visitor)."""
+    latencies, errors = [], 0
+    for _ in range(count):
+        start = time.perf_counter()
+        try:
+            ok = requests.get(f"{url}/api/health", timeout=timeout).status_code == 200
+        except requests.RequestException:
+            ok = False
+        latencies.append(time.perf_counter() - start)
+        errors += not ok
+    return {"p50_ms": percentile(latencies, 50) * 1000, "p99_ms": percentile(latencies, 99) * 1000,
+            "max_ms": max(latencies) * 1000, "errors": errors, "n": len(latencies)}
+
+
+class Tricklers:
+    def __init__(self, port: int) -> None:
+        self.sockets = [socket.create_connection(("127.0.0.1", port))
+                        for _ in range(SLOW_CLIENTS)]
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        sent = 0
+        while not self.stop.is_set():
+            byte = PARTIAL[sent:sent + 1] or b"a"
+            for sock in self.sockets:
+                try:
+                    sock.send(byte)
+                except OSError:
+                    pass
+            sent += 1
+            self.stop.wait(TRICKLE_SECONDS)
+
+    def __enter__(self) -> Tricklers:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop.set()
+        self.thread.join(5)
+        for sock in self.sockets:
+            sock.close()
+
+
+def main() -> int:
+    root = Path(tempfile.mkdtemp(prefix="bench-slow-"))
+    mlflow = api = nginx = None
+    try:
+        mlflow = MlflowServer(root / "mlflow").start()
+        port = free_port()
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("MLFLOW_", "METRICS_"))}
+        env.update({"MLFLOW_TRACKING_URI": mlflow.url, "METRICS_API_HOST": "127.0.0.1",
+                    "METRICS_API_PORT": str(port), "METRICS_API_LOG_LEVEL": "warning"})
+        api = ManagedProcess("metrics-api", [str(Path(sys.executable).parent / "gunicorn"), "-c",
+                                             "gunicorn.conf.py", "metrics_api:create_app()"],
+                             root / "gunicorn.log", env=env, cwd=SERVICE
+                             ).start(http_ok(f"http://127.0.0.1:{port}/api/health"), timeout=120)
+        static = root / "static"
+        static.mkdir()
+        (static / "index.html").write_text("<!doctype html><div id=\"root\"></div>")
+        nginx = NginxFrontend(root / "nginx", static, f"http://127.0.0.1:{port}").start()
+        direct = f"http://127.0.0.1:{port}"
+
+        results = {"nginx_baseline": health_latencies(nginx.url)}
+        with Tricklers(nginx.port):
+            results["nginx_with_50_slow"] = health_latencies(nginx.url)
+        with Tricklers(port):
+            # Fewer, with a 5 s client timeout: unprotected, requests may not be answered at all.
+            results["gunicorn_direct_with_50_slow"] = health_latencies(direct, 20, timeout=5)
+    finally:
+        for process in (nginx, api, mlflow):
+            if process is not None:
+                process.stop()
+
+    target = results["nginx_with_50_slow"]
+    ratio = target["p99_ms"] / max(results["nginx_baseline"]["p99_ms"], 1e-6)
+    checks = {"p99 through nginx with 50 slow clients <= 1000 ms": target["p99_ms"] <= 1000,
+              "no errors through nginx": target["errors"] == 0}
+    print(f"\n/api/health, {REQUESTS} sequential requests (20 direct); {SLOW_CLIENTS} slow "
+          f"clients sending a byte every {TRICKLE_SECONDS:g} s (gunicorn 2 workers; same "
+          "machine, same run)")
+    print(f"{'':32} {'p50 ms':>9} {'p99 ms':>9} {'max ms':>9} {'errors':>7}")
+    for name, row in results.items():
+        print(f"{name:32} {row['p50_ms']:9.1f} {row['p99_ms']:9.1f} {row['max_ms']:9.1f} "
+              f"{row['errors']:7d}")
+    print(f"\np99 with slow clients / baseline (through nginx): {ratio:.2f}")
+    for name, passed in checks.items():
+        print(f"  [{'PASS' if passed else 'FAIL'}] {name}")
+    out = ROOT / "bench-results"
+    out.mkdir(exist_ok=True)
+    (out / "bench_slow_clients.json").write_text(json.dumps(
+        {"results": results, "p99_ratio": ratio, "checks": checks}, indent=2))
+    return 0 if all(checks.values()) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
