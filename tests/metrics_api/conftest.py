@@ -106,8 +106,11 @@ def start_api(tracking_url: str, experiment: str, log_path: Path, **extra: str) 
 
 
 @pytest.fixture(scope="session")
-def api(mlflow_server, seeded, tmp_path_factory):
+def api(mlflow_server, postgres, seeded, tmp_path_factory):
+    """Full cache loads from MLflow's Postgres, read-only, as at scale (the promotion tests'
+    API loads over REST)."""
     server = start_api(mlflow_server.url, seeded.experiment,
-                       tmp_path_factory.mktemp("api") / "gunicorn.log")
+                       tmp_path_factory.mktemp("api") / "gunicorn.log",
+                       METRICS_API_STORE_URI=postgres.uri)
     yield server
     server.process.stop()

@@ -20,6 +20,7 @@ from .champions import Champions
 from .limits import MAX_BODY_BYTES
 from .routes import health, models
 from .run_cache import RunCache
+from .store_reader import StoreReader
 from .tracking import Tracking, public_uri
 
 log = logging.getLogger("metrics_api")
@@ -45,7 +46,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     # Shared by the workers of one gunicorn (its master creates it); a lone app makes its own.
     state_dir = Path(app.config["STATE_DIR"] or tempfile.mkdtemp(prefix="metrics-api-"))
     champions = Champions(tracking, app.config["REGISTERED_MODEL_PREFIX"], state_dir)
-    cache = RunCache(tracking, champions, app.config)
+    store = StoreReader(app.config["STORE_URI"]) if app.config["STORE_URI"] else None
+    cache = RunCache(tracking, champions, app.config, store)
     calls = BoundedCalls(CALL_THREADS, app.config["MLFLOW_WAIT_SECONDS"])
     app.extensions["metrics_api"] = SimpleNamespace(tracking=tracking, cache=cache,
                                                     champions=champions, calls=calls)

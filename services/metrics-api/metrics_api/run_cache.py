@@ -33,6 +33,7 @@ from .champions import Champions, with_status
 from .errors import ApiError, NotFound, TrackingUnavailable
 from .ordering import Order
 from .serialize import run_to_dict
+from .store_reader import StoreReader
 from .tracking import ACTIVE_FILTER, Tracking
 
 log = logging.getLogger(__name__)
@@ -103,9 +104,10 @@ def now_ms() -> int:
 
 class ExperimentSnapshot:
     def __init__(self, tracking: Tracking, champions: Champions, name: str,
-                 settings: dict) -> None:
+                 settings: dict, store: StoreReader | None = None) -> None:
         self.tracking, self.champions, self.name, self.settings = tracking, champions, name, \
             settings
+        self.store = store  # full loads from MLflow's store when configured (store_reader.py)
         self.index: RunIndex | None = None
         self.checked_at = 0.0  # monotonic time of the last successful refresh
         self.resynced_at = 0.0
@@ -179,9 +181,12 @@ class ExperimentSnapshot:
             if experiment_id is None:
                 self._install(RunIndex(None, {}, now_ms()))
             elif full:
-                runs = self.tracking.search([experiment_id])
-                self._install(RunIndex(experiment_id,
-                                       {r.info.run_id: run_to_dict(r) for r in runs}, now_ms()))
+                if self.store is not None:
+                    runs = self.store.runs(experiment_id)
+                else:
+                    runs = {r.info.run_id: run_to_dict(r)
+                            for r in self.tracking.search([experiment_id])}
+                self._install(RunIndex(experiment_id, runs, now_ms()))
                 self.resynced_at = started
                 log.info("loaded %d runs of experiment %r in %.1f s", len(runs), self.name,
                          time.monotonic() - started)
@@ -248,8 +253,9 @@ def _raw(run: dict | None) -> dict | None:
 class RunCache:
     """The pinned snapshot of the configured experiment, and a few others on demand."""
 
-    def __init__(self, tracking: Tracking, champions: Champions, config) -> None:
-        self.tracking, self.champions = tracking, champions
+    def __init__(self, tracking: Tracking, champions: Champions, config,
+                 store: StoreReader | None = None) -> None:
+        self.tracking, self.champions, self.store = tracking, champions, store
         self.default = config["EXPERIMENT_NAME"]
         self.settings = {"refresh": config["CACHE_REFRESH_SECONDS"],
                          "max_age": config["CACHE_MAX_AGE_SECONDS"],
@@ -261,7 +267,7 @@ class RunCache:
         self.lock = threading.Lock()
 
     def _new(self, name: str) -> ExperimentSnapshot:
-        return ExperimentSnapshot(self.tracking, self.champions, name, self.settings)
+        return ExperimentSnapshot(self.tracking, self.champions, name, self.settings, self.store)
 
     def snapshot(self, name: str) -> ExperimentSnapshot:
         """The snapshot of ``name``; 404 for an experiment MLflow does not have."""
