@@ -1,56 +1,187 @@
-"""Model quality and speed on ML-100k test, one protocol for all (issue 3, must-show 2).
+"""Model quality and speed on ML-100k: 3 seeds per model, chosen on validation, test beside.
 
     .venv/bin/python bench/bench_models.py      # or: make bench-models
+    .venv/bin/python bench/bench_models.py --overrides configs/demo   # the demo's settings
+    .venv/bin/python bench/bench_models.py --jobs 6   # 6 runs at once, each pinned to 2 cores
 
-Prepares ML-100k with configs/data.yaml, trains popularity, two-tower and BERT4Rec with their
-default configs (untracked), and prints one table: Recall/NDCG/coverage at 10/50/100 on the
-test split, training seconds, seconds per epoch, parameter count, and NDCG@10 as a multiple of
-the popularity baseline measured in the same run. The table is also saved to bench-results/.
+Prepares ML-100k with configs/data.yaml, trains popularity, EASE, two-tower and BERT4Rec with
+their default configs (untracked) under 3 seeds each (popularity and EASE are deterministic: one
+run), and prints one table: mean ± sd over seeds of validation and test NDCG@10 / Recall@10,
+each model's test NDCG@10 as a multiple of EASE's and popularity's, a paired bootstrap 95%
+interval (users resampled) of its test NDCG@10 minus EASE's, and training time. The table is
+saved to bench-results/ (text, markdown for the README, JSON).
 """
 
 from __future__ import annotations
 
+import argparse
 import json
+import os
 import sys
 import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
+from typing import Any
 
-from movie_genie_trainer import train_bert4rec, train_popularity, train_two_tower
-from movie_genie_trainer.config import (
-    Bert4RecConfig,
-    DataConfig,
-    PopularityConfig,
-    TwoTowerConfig,
-    load_config,
-)
-from movie_genie_trainer.data.dataset import load_processed
-from movie_genie_trainer.data.preprocess import write_processed
-from movie_genie_trainer.data.sources import load_source
+import numpy as np
+import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-RESULTS = ROOT / "bench-results"
-MODELS = [  # (label, trainer module, schema, config file)
-    ("popularity", train_popularity, PopularityConfig, "baselines.yaml"),
-    ("two-tower", train_two_tower, TwoTowerConfig, "two_tower.yaml"),
-    ("bert4rec", train_bert4rec, Bert4RecConfig, "bert4rec.yaml"),
-]
-KS = (10, 50, 100)
+MODELS = {  # label -> (trainer module, schema name, config file, seeded)
+    "popularity": ("train_popularity", "PopularityConfig", "baselines.yaml", False),
+    "ease": ("train_ease", "EaseConfig", "ease.yaml", False),
+    "two-tower": ("train_two_tower", "TwoTowerConfig", "two_tower.yaml", True),
+    "bert4rec": ("train_bert4rec", "Bert4RecConfig", "bert4rec.yaml", True),
+}
+REFERENCE = "ease"
+BOOTSTRAP_SAMPLES = 10_000
 
 
-def table(rows: list[dict]) -> str:
-    header = ["model", *(f"{m}@{k}" for m in ("R", "NDCG", "Cov") for k in KS),
-              "train s", "s/epoch", "params", "NDCG@10 vs pop"]
-    baseline = rows[0]["ndcg_at_10"]
+def deep_merge(base: dict, override: dict) -> dict:
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = deep_merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def raw_config(configs: Path, filename: str, overrides: Path | None) -> dict:
+    raw = yaml.safe_load((configs / filename).read_text()) or {}
+    if overrides is not None and (overrides / filename).is_file():
+        raw = deep_merge(raw, yaml.safe_load((overrides / filename).read_text()) or {})
+    return raw
+
+
+def prepare(out: Path) -> Path:
+    from movie_genie_trainer.config import DataConfig, load_config
+    from movie_genie_trainer.data.preprocess import write_processed
+    from movie_genie_trainer.data.sources import load_source
+
+    data_config = load_config(ROOT / "configs" / "data.yaml", DataConfig)
+    processed = out / "processed"
+    write_processed(load_source(data_config.source), data_config, processed)
+    return processed
+
+
+_CORES: list[int] | None = None
+
+
+def pin_worker(slots: Any, threads: int) -> None:
+    """Pool initializer: take a free block of ``threads`` cores and stay on it."""
+    global _CORES
+    _CORES = slots.get()
+    os.sched_setaffinity(0, _CORES)
+    import torch
+
+    torch.set_num_threads(threads)
+
+
+def train_one(label: str, raw: dict, seed: int | None, processed: str, out: str,
+              keep_ranks: bool = True) -> dict:
+    """One run; returns its final metrics, per-epoch history and per-user test ranks."""
+    import importlib
+
+    from movie_genie_trainer import config as config_module
+    from movie_genie_trainer.config import parse_config
+    from movie_genie_trainer.data.dataset import load_processed
+
+    module_name, schema, filename, seeded = MODELS[label]
+    if seeded and seed is not None:
+        raw = deep_merge(raw, {"training": {"seed": seed, "progress_bar": False}})
+    config = parse_config(raw, getattr(config_module, schema), filename)
+    module = importlib.import_module(f"movie_genie_trainer.{module_name}")
+    data = load_processed(processed)
+    result = module.train(config, data, Path(out), [])
+    return {"model": label, "seed": seed, "metrics": result.metrics, "history": result.history,
+            "test_ranks": result.test_ranks.tolist() if keep_ranks else None}
+
+
+def run_jobs(jobs: list[tuple], workers: int, threads: int, log: Path) -> list[dict]:
+    """Run ``train_one(*job)`` for each job: in this process, or ``workers`` processes each
+    pinned to its own ``threads`` cores (so timings read like a ``threads``-core machine).
+    Each finished run's metrics are appended to ``log`` as they come."""
+    def record(run: dict) -> dict:
+        with log.open("a") as f:
+            f.write(json.dumps({k: v for k, v in run.items() if k != "test_ranks"}) + "\n")
+        print(f"   {run['model']} seed {run['seed']}: val NDCG@10 "
+              f"{run['metrics']['val_ndcg_at_10']:.4f}, test {run['metrics']['ndcg_at_10']:.4f}"
+              f" in {run['metrics']['training_time_seconds']:.0f} s", flush=True)
+        return run
+
+    if workers <= 1:
+        return [record(train_one(*job)) for job in jobs]
+    import multiprocessing
+
+    context = multiprocessing.get_context("spawn")
+    slots = context.Manager().Queue()
+    cores = sorted(os.sched_getaffinity(0))
+    for i in range(workers):
+        block = cores[(i * threads) % len(cores):][:threads] or cores[:threads]
+        slots.put(block)
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=pin_worker,
+                             initargs=(slots, threads)) as pool:
+        futures = [pool.submit(train_one, *job) for job in jobs]
+        for future in as_completed(futures):
+            record(future.result())
+        return [f.result() for f in futures]
+
+
+def paired_bootstrap(model_gains: np.ndarray, reference_gains: np.ndarray,
+                     samples: int = BOOTSTRAP_SAMPLES, seed: int = 0) -> tuple[float, float]:
+    """95% percentile interval of mean(model - reference) with users resampled together."""
+    diff = model_gains - reference_gains
+    rng = np.random.default_rng(seed)
+    means = np.array([diff[rng.integers(0, len(diff), len(diff))].mean()
+                      for _ in range(samples)])
+    return float(np.percentile(means, 2.5)), float(np.percentile(means, 97.5))
+
+
+def summarise(runs: list[dict]) -> list[dict]:
+    from movie_genie_trainer.evaluation import ndcg_from_ranks
+
+    by_model: dict[str, list[dict]] = {}
+    for run in runs:
+        by_model.setdefault(run["model"], []).append(run)
+    gains = {label: np.mean([ndcg_from_ranks(np.array(r["test_ranks"])) for r in group], axis=0)
+             for label, group in by_model.items()}
+    rows = []
+    for label, group in by_model.items():
+        row: dict[str, Any] = {"model": label, "runs": len(group)}
+        for key in ("val_ndcg_at_10", "val_recall_at_10", "ndcg_at_10", "recall_at_10",
+                    "training_time_seconds", "epochs_trained", "best_epoch"):
+            values = np.array([r["metrics"][key] for r in group], dtype=float)
+            row[key] = float(values.mean())
+            row[f"{key}_sd"] = float(values.std(ddof=1)) if len(values) > 1 else 0.0
+        if REFERENCE in gains and label != REFERENCE:
+            row["ci_vs_ease"] = paired_bootstrap(gains[label], gains[REFERENCE])
+        rows.append(row)
+    return rows
+
+
+def table(rows: list[dict], markdown: bool) -> str:
+    ref = {r["model"]: r["ndcg_at_10"] for r in rows}
+    header = ["model", "runs", "val NDCG@10", "val Recall@10", "test NDCG@10", "test Recall@10",
+              "× EASE", "× popularity", "test NDCG@10 − EASE (95% CI)", "train s", "epochs"]
     lines = [header]
     for r in rows:
+        ci = r.get("ci_vs_ease")
         lines.append([
-            r["model"],
-            *(f"{r[f'{m}_at_{k}']:.4f}" for m in ("recall", "ndcg", "coverage") for k in KS),
-            f"{r['training_time_seconds']:.1f}",
-            f"{r['training_time_seconds'] / r['epochs_trained']:.2f}",
-            f"{int(r['total_parameters']):,}",
-            f"{r['ndcg_at_10'] / baseline:.2f}x",
+            r["model"], str(r["runs"]),
+            *(f"{r[k]:.4f} ± {r[k + '_sd']:.4f}" for k in
+              ("val_ndcg_at_10", "val_recall_at_10", "ndcg_at_10", "recall_at_10")),
+            f"{r['ndcg_at_10'] / ref[REFERENCE]:.2f}" if REFERENCE in ref else "-",
+            f"{r['ndcg_at_10'] / ref['popularity']:.2f}" if "popularity" in ref else "-",
+            f"{r['ndcg_at_10'] - ref[REFERENCE]:+.4f} [{ci[0]:+.4f}, {ci[1]:+.4f}]" if ci
+            else "-",
+            f"{r['training_time_seconds']:.0f} ± {r['training_time_seconds_sd']:.0f}",
+            f"{r['epochs_trained']:.0f}",
         ])
+    if markdown:
+        text = ["| " + " | ".join(row) + " |" for row in lines]
+        text.insert(1, "|" + "|".join("---" for _ in header) + "|")
+        return "\n".join(text)
     widths = [max(len(row[i]) for row in lines) for i in range(len(header))]
     text = ["  ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in
                       enumerate(zip(row, widths, strict=True))) for row in lines]
@@ -58,28 +189,50 @@ def table(rows: list[dict]) -> str:
     return "\n".join(text)
 
 
-def main() -> int:
-    RESULTS.mkdir(exist_ok=True)
-    data_config = load_config(ROOT / "configs" / "data.yaml", DataConfig)
-    processed = RESULTS / "processed"
-    print(f"== preparing {data_config.name} into {processed}", flush=True)
-    write_processed(load_source(data_config.source), data_config, processed)
-    data = load_processed(processed)
-    rows = []
-    for label, module, schema, filename in MODELS:
-        config = load_config(ROOT / "configs" / filename, schema)
-        print(f"== training {label} (configs/{filename})", flush=True)
-        metrics = module.train(config, data, RESULTS / "models" / label, []).metrics
-        print(f"   {label}: test NDCG@10 {metrics['ndcg_at_10']:.4f} in "
-              f"{metrics['training_time_seconds']:.1f} s", flush=True)
-        rows.append({"model": label, **metrics})
-    report = (f"ML-100k test, leave-one-out, full ranking, seen items excluded "
-              f"({data.num_users} users, {data.num_items} items); "
-              f"{time.strftime('%Y-%m-%d %H:%M:%S')}\n\n{table(rows)}\n")
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--configs", type=Path, default=ROOT / "configs")
+    parser.add_argument("--overrides", type=Path, default=None,
+                        help="a folder of partial configs merged over --configs (configs/demo)")
+    parser.add_argument("--models", nargs="+", default=list(MODELS), choices=list(MODELS))
+    parser.add_argument("--seeds", type=int, nargs="+", default=[42, 43, 44])
+    parser.add_argument("--jobs", type=int, default=1, help="runs at once (each pinned)")
+    parser.add_argument("--threads", type=int, default=2, help="cores per run when --jobs > 1")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench-results")
+    parser.add_argument("--processed", type=Path, default=None,
+                        help="already processed data (default: prepare configs/data.yaml)")
+    args = parser.parse_args(argv)
+    args.out.mkdir(parents=True, exist_ok=True)
+    processed = args.processed
+    if processed is None:
+        print(f"== preparing ML-100k into {args.out / 'processed'}", flush=True)
+        processed = prepare(args.out)
+    jobs = []
+    for label in args.models:
+        filename, seeded = MODELS[label][2], MODELS[label][3]
+        raw = raw_config(args.configs, filename, args.overrides)
+        for seed in (args.seeds if seeded else [None]):
+            out = args.out / "models" / f"{label}-{seed if seed is not None else 'fixed'}"
+            jobs.append((label, raw, seed, str(processed), str(out)))
+    print(f"== {len(jobs)} runs, {args.jobs} at a time", flush=True)
+    log = args.out / "runs.jsonl"
+    log.unlink(missing_ok=True)
+    runs = run_jobs(jobs, args.jobs, args.threads, log)
+    rows = summarise(runs)
+    settings = f"configs {args.configs.name}" + (
+        f" + overrides {args.overrides}" if args.overrides else "")
+    parallel = (f"{args.jobs} runs at once, {args.threads} cores each" if args.jobs > 1
+                else "one run at a time")
+    report = (f"ML-100k, leave-one-out (ties in source order), full ranking, seen items "
+              f"excluded; {settings}; seeds {args.seeds}; {parallel}; "
+              f"{time.strftime('%Y-%m-%d %H:%M:%S')}\n\n{table(rows, markdown=False)}\n")
     print("\n" + report)
-    (RESULTS / "bench_models.txt").write_text(report)
-    (RESULTS / "bench_models.json").write_text(json.dumps(rows, indent=2) + "\n")
-    print(f"saved to {RESULTS / 'bench_models.txt'}")
+    (args.out / "bench_models.txt").write_text(report)
+    (args.out / "bench_models.md").write_text(table(rows, markdown=True) + "\n")
+    (args.out / "bench_models.json").write_text(json.dumps(
+        {"rows": rows, "runs": [{k: v for k, v in r.items() if k != "test_ranks"}
+                                for r in runs]}, indent=2) + "\n")
+    print(f"saved to {args.out / 'bench_models.txt'}")
     return 0
 
 

@@ -61,14 +61,18 @@ def test_filters_by_type_name_and_status_tag(api, seeded):
 
 
 def test_order_by_a_metric(api, seeded):
-    # The failed run crashed in epoch 2: its latest ndcg_at_10 is epoch 1's 0.005.
+    # Validation is logged per epoch: the failed run (crashed in epoch 2) has epoch 1's value.
     best_first = api.get("/api/models/runs",
-                         params={"order_by": "metrics.ndcg_at_10 DESC"}).json()["data"]
-    values = [r["metrics"].get("ndcg_at_10") for r in best_first]
-    assert values == [0.30, 0.25, 0.20, 0.15, 0.005]
+                         params={"order_by": "metrics.val_ndcg_at_10 DESC"}).json()["data"]
+    values = [r["metrics"].get("val_ndcg_at_10") for r in best_first]
+    assert values == [0.35, 0.30, 0.25, 0.25, 0.20]
     worst_first = api.get("/api/models/runs",
-                          params={"order_by": "metrics.ndcg_at_10 ASC"}).json()["data"]
-    assert [r["metrics"].get("ndcg_at_10") for r in worst_first] == values[::-1]
+                          params={"order_by": "metrics.val_ndcg_at_10 ASC"}).json()["data"]
+    assert [r["metrics"].get("val_ndcg_at_10") for r in worst_first] == values[::-1]
+    # Test metrics are logged once, at the end: the failed run has none and comes last.
+    by_test = api.get("/api/models/runs",
+                      params={"order_by": "metrics.ndcg_at_10 DESC"}).json()["data"]
+    assert [r["metrics"].get("ndcg_at_10") for r in by_test] == [0.30, 0.25, 0.20, 0.15, None]
 
 
 def test_order_by_a_metric_some_runs_lack_puts_them_last(api, seeded):

@@ -3,13 +3,12 @@ never leaks a held-out item into training."""
 
 import json
 
-import numpy as np
 import pandas as pd
 from movie_genie_trainer.config import DataConfig
 from movie_genie_trainer.data.dataset import load_processed
 from movie_genie_trainer.data.grouplens import MovieLens
 from movie_genie_trainer.data.preprocess import build_tables, write_processed
-from movie_genie_trainer.data.sources import read_recbole_ml100k
+from movie_genie_trainer.data.sources import load_source, read_recbole_ml100k
 
 
 def movielens(rows):
@@ -32,15 +31,33 @@ def item_ids(tables, user_idx):
     return [lookup[i] for i in tables["sequences"]["items"][user_idx]]
 
 
-def test_time_order_breaks_ties_by_item_id_whatever_the_row_order():
+def test_ties_in_time_keep_the_source_order_never_item_id():
     tables = build_tables(movielens(ROWS), DataConfig())
-    shuffled = build_tables(movielens([ROWS[i] for i in np.random.default_rng(3).permutation(
-        len(ROWS))]), DataConfig())
-    assert item_ids(tables, 0) == [10, 40, 50, 60, 20]
+    assert item_ids(tables, 0) == [10, 50, 40, 60, 20]  # 50, 40, 60 share a second: file order
     assert item_ids(tables, 1) == [30, 10, 20, 40]  # the repeat of 30 counts once
-    for name in ("sequences", "split", "movies", "users"):
-        pd.testing.assert_frame_equal(tables[name], shuffled[name])
     assert list(tables["users"]["user_id"]) == [7, 9]
+    # The same ratings with the burst written the other way round read the other way round.
+    burst_reversed = [ROWS[2], ROWS[1], ROWS[0], *ROWS[3:]]
+    assert item_ids(build_tables(movielens(burst_reversed), DataConfig()), 0) == [
+        10, 60, 40, 50, 20]
+
+
+def test_tie_rule_on_a_tiny_grouplens_file(tmp_path):
+    """Read through the real source path: the held-out item is the burst's last line, not its
+    highest id (the leak issue 12 measured)."""
+    folder = tmp_path / "ml-100k"
+    folder.mkdir()
+    (folder / "u.data").write_text("1\t3\t4\t500\n1\t1\t4\t100\n1\t9\t5\t900\n"
+                                   "1\t7\t3\t900\n1\t2\t3\t900\n")
+    (folder / "u.item").write_text("".join(f"{i}|Movie {i} (1999)|01-Jan-1999||x|0|1\n"
+                                           for i in (1, 2, 3, 7, 9)), encoding="latin-1")
+    (folder / "u.genre").write_text("unknown|0\nDrama|1\n\n")
+    config = DataConfig.model_validate({"source": {"kind": "local", "path": str(folder)}})
+    tables = build_tables(load_source(config.source), config)
+    assert item_ids(tables, 0) == [1, 3, 9, 7, 2]
+    split = tables["split"].iloc[0]
+    movie_id = dict(zip(tables["movies"]["item_idx"], tables["movies"]["item_id"], strict=True))
+    assert (movie_id[split["val_item"]], movie_id[split["test_item"]]) == (7, 2)
 
 
 def test_split_holds_out_the_last_two_items(tmp_path):
@@ -68,4 +85,4 @@ def test_max_users_and_min_rating_filter():
     config = DataConfig.model_validate({"preprocessing": {"max_users": 1, "min_rating": 2}})
     tables = build_tables(movielens(ROWS), config)
     assert list(tables["users"]["user_id"]) == [7]
-    assert item_ids(tables, 0) == [10, 40, 50, 60]  # the rating-1 item is gone
+    assert item_ids(tables, 0) == [10, 50, 40, 60]  # the rating-1 item is gone

@@ -15,7 +15,7 @@ from movie_genie_trainer.tracking.mlflow_callback import OUTBOX_FILE, TrackingUn
 from tests.harness.process import free_port
 from tests.trainer import tiny_training
 
-PER_EPOCH = ("train_loss", "val_loss", "learning_rate", "recall_at_10", "ndcg_at_10")
+PER_EPOCH = ("train_loss", "val_loss", "learning_rate", "val_recall_at_10", "val_ndcg_at_10")
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
-"""A tiny real torch model and training loop that drives the tracking callbacks like the CLIs do."""
+"""A tiny real torch model and training loop that drives the tracking callbacks through the
+trainer's own lifecycle (``training.training_run``), so the hook order is the CLIs' order."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import json
 from pathlib import Path
 
 import torch
+from movie_genie_trainer.training import training_run
 from torch import nn
 
 CONFIG = {"model": {"embedding_dim": 8, "num_layers": 1},
@@ -28,18 +30,17 @@ class TinySequenceModel(nn.Module):
 
 def train(callbacks, out_dir: Path, epochs: int = 3, fail_at: int | None = None, *,
           model_name: str = "two-tower", config: dict = CONFIG,
-          final: dict[str, float] = FINAL) -> list[dict]:
+          final: dict[str, float] = FINAL, val_ndcg_at_10: float = 0.015) -> list[dict]:
     """Train for ``epochs``, write the CLI's output files, call every hook in the CLI's order;
-    ``fail_at`` crashes at that epoch (the hooks see it, then it is raised)."""
+    ``fail_at`` crashes at that epoch (the hooks see it, then it is raised). The validation
+    curve climbs linearly to ``val_ndcg_at_10`` at the last epoch."""
     torch.manual_seed(0)
     model = TinySequenceModel()
     optimizer = torch.optim.SGD(model.parameters(), lr=0.01)
     items, targets = torch.randint(0, 20, (16, 5)), torch.randint(0, 20, (16,))
-    for callback in callbacks:
-        callback.on_train_start(model_name=model_name, config=config, dataset_stats=STATS,
-                                total_parameters=sum(p.numel() for p in model.parameters()))
     history = []
-    try:
+    with training_run(callbacks, model_name=model_name, config=config, dataset_stats=STATS,
+                      total_parameters=sum(p.numel() for p in model.parameters())) as run:
         for epoch in range(1, epochs + 1):
             if epoch == fail_at:
                 raise RuntimeError(f"diverged at epoch {epoch}")
@@ -48,21 +49,15 @@ def train(callbacks, out_dir: Path, epochs: int = 3, fail_at: int | None = None,
             loss.backward()
             optimizer.step()
             metrics = {"train_loss": loss.item(), "val_loss": loss.item() + 0.1,
-                       "learning_rate": 0.01 / epoch, "recall_at_10": 0.01 * epoch,
-                       "ndcg_at_10": 0.005 * epoch}
+                       "learning_rate": 0.01 / epoch,
+                       "val_recall_at_10": 2 * val_ndcg_at_10 * epoch / epochs,
+                       "val_ndcg_at_10": val_ndcg_at_10 * epoch / epochs}
             history.append({"epoch": epoch, **metrics})
-            for callback in callbacks:
-                callback.on_epoch_end(epoch, metrics)
-    except Exception as error:
-        for callback in callbacks:
-            callback.on_train_failed(error)
-        raise
-    out_dir.mkdir(parents=True, exist_ok=True)
-    torch.save(model.state_dict(), out_dir / "model.pth")
-    (out_dir / "metrics.json").write_text(json.dumps(final))
-    (out_dir / "history.json").write_text(json.dumps(history))
-    (out_dir / "config.yaml").write_text(json.dumps(config))
-    for callback in callbacks:
-        callback.on_train_end(final_metrics=final, output_dir=out_dir, model=model,
-                              example_input=items[:2])
+            run.epoch_end(epoch, metrics)
+        out_dir.mkdir(parents=True, exist_ok=True)
+        torch.save(model.state_dict(), out_dir / "model.pth")
+        (out_dir / "metrics.json").write_text(json.dumps(final))
+        (out_dir / "history.json").write_text(json.dumps(history))
+        (out_dir / "config.yaml").write_text(json.dumps(config))
+        run.end(final_metrics=final, output_dir=out_dir, model=model, example_input=items[:2])
     return history

@@ -59,7 +59,9 @@ class RunsQuery(Strict):
 
 class SummaryQuery(Strict):
     experiment_name: ExperimentName | None = None
-    metric: MetricName = Field("ndcg_at_10", description="metric that picks the best run per type")
+    # Validation picks the best run (issue 12): test is read once and only reported.
+    metric: MetricName = Field("val_ndcg_at_10",
+                               description="metric that picks the best run per type")
     goal: Literal["max", "min"] | None = Field(
         None, description="default: `min` for metrics named like a loss, else `max`")
 

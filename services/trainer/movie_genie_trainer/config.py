@@ -63,7 +63,6 @@ class TrainingConfig(Section):
     warmup_epochs: int = Field(1, ge=0)  # linear warm-up, then cosine decay to min_lr_ratio
     min_lr_ratio: float = Field(0.05, ge=0, le=1)
     early_stopping_patience: int = Field(10, ge=1)  # evaluations without a better val NDCG@10
-    random_window: bool = True  # long histories: a random window per epoch, else the latest
     num_threads: int | None = Field(None, ge=1)  # torch CPU threads; None = torch's default
     progress_bar: bool = True
 
@@ -77,21 +76,14 @@ class EvaluationConfig(Section):
 class TwoTowerModelConfig(Section):
     embedding_dim: int = Field(64, ge=1)
     max_history: int = Field(50, ge=1)  # most recent items the user tower attends over
-    num_layers: int = Field(1, ge=0)
+    num_layers: int = Field(0, ge=0)  # self-attention blocks before the attention pooling
     num_heads: int = Field(2, ge=1)
     dropout: float = Field(0.2, ge=0, lt=1)
-    use_user_id: bool = False
-    use_history: bool = True
-    use_genres: bool = True
+    use_user_id: bool = False  # add a user-id embedding to the pooled history
+    use_genres: bool = True  # item tower: id embedding + mean genre embedding
     # full_softmax: every catalogue item is a negative; in_batch: the batch's targets are the
     # negatives, with a log-popularity correction (logQ) for their sampling frequency.
     loss: Literal["full_softmax", "in_batch"] = "full_softmax"
-
-    @model_validator(mode="after")
-    def _one_user_signal(self) -> TwoTowerModelConfig:
-        if not (self.use_user_id or self.use_history):
-            raise ValueError("model.use_user_id and model.use_history cannot both be false")
-        return self
 
 
 class TwoTowerConfig(Section):
@@ -109,6 +101,8 @@ class Bert4RecModelConfig(Section):
     mask_ratio: float = Field(0.35, gt=0, lt=1)
     # share of training sequences whose only mask is the last item, the test-time setting
     last_item_mask_ratio: float = Field(0.1, ge=0, le=1)
+    # training windows tile each history from its end: one more every `window_stride` items
+    window_stride: int = Field(50, ge=1)
 
 
 class Bert4RecConfig(Section):
@@ -123,6 +117,24 @@ class PopularityModelConfig(Section):
 
 class PopularityConfig(Section):
     model: PopularityModelConfig = PopularityModelConfig()
+    evaluation: EvaluationConfig = EvaluationConfig()
+
+
+class EaseModelConfig(Section):
+    # L2 penalties tried; the one with the best validation NDCG@10 is kept.
+    l2_grid: list[float] = Field([50.0, 100.0, 200.0, 400.0, 800.0], min_length=1)
+    # the dense N×N inverse is refused past this many items (float64: 8·N² bytes)
+    max_items: int = Field(20000, ge=1)
+
+    @model_validator(mode="after")
+    def _positive(self) -> EaseModelConfig:
+        if any(l2 <= 0 for l2 in self.l2_grid):
+            raise ValueError("model.l2_grid values must be > 0")
+        return self
+
+
+class EaseConfig(Section):
+    model: EaseModelConfig = EaseModelConfig()
     evaluation: EvaluationConfig = EvaluationConfig()
 
 

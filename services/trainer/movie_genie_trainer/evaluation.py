@@ -1,9 +1,12 @@
 """The one evaluation protocol every model is scored with (SYSTEM.md, "Evaluation protocol").
 
 Leave-one-out, full ranking: each user's held-out item is ranked against the whole catalogue,
-excluding items the user has already seen. Ties in score are broken by item index (lower first),
-so a model that scores everything equally ranks deterministically. With one target per user,
-Recall@K is the hit rate and NDCG@K = 1 / log2(rank + 2) for a 0-based rank below K, else 0.
+excluding items the user has already seen. The model's input for a split is only what the user
+saw before its target (validation: the training items; test: training items + the validation
+item), so no held-out item ever reaches a model as input before it is predicted. Ties in
+score are broken by item index (lower first), so a model that scores everything equally ranks
+deterministically. With one target per user, Recall@K is the hit rate and NDCG@K =
+1 / log2(rank + 2) for a 0-based rank below K, else 0.
 Coverage@K is the share of the catalogue that appears in at least one user's top-K.
 """
 
@@ -45,6 +48,10 @@ class RankingAccumulator:
         for k in self.ks:
             self.recommended[k][top[:, :k][candidate[:, :k]]] = True
 
+    def user_ranks(self) -> np.ndarray:
+        """Each user's 0-based rank of the held-out item, in user order (for paired tests)."""
+        return torch.cat(self.ranks).numpy()
+
     def result(self) -> dict[str, float]:
         ranks = torch.cat(self.ranks).double()
         metrics: dict[str, float] = {}
@@ -64,12 +71,25 @@ def seen_mask(histories: Sequence[np.ndarray], num_items: int) -> torch.Tensor:
     return mask
 
 
-@torch.no_grad()
+def ndcg_from_ranks(ranks: np.ndarray, k: int = 10) -> np.ndarray:
+    """Per-user NDCG@k from 0-based ranks of the single held-out item."""
+    ranks = np.asarray(ranks, dtype=np.float64)
+    return np.where(ranks < k, 1.0 / np.log2(ranks + 2.0), 0.0)
+
+
 def evaluate(model: torch.nn.Module, data: SequenceData, split: str,
              ks: Sequence[int] = (10, 50, 100), batch_size: int = 256,
              device: torch.device | str = "cpu") -> dict[str, float]:
     """Full-ranking metrics on ``split`` ('val' or 'test') plus ``loss``: the mean cross-entropy
     of the held-out item under the model's unmasked scores over the catalogue."""
+    return evaluate_ranks(model, data, split, ks, batch_size, device)[0]
+
+
+@torch.no_grad()
+def evaluate_ranks(model: torch.nn.Module, data: SequenceData, split: str,
+                   ks: Sequence[int] = (10, 50, 100), batch_size: int = 256,
+                   device: torch.device | str = "cpu") -> tuple[dict[str, float], np.ndarray]:
+    """``evaluate``'s metrics and each user's rank of the held-out item."""
     was_training = model.training
     model.eval()
     histories, targets = data.history(split), torch.tensor(data.targets(split))
@@ -87,4 +107,4 @@ def evaluate(model: torch.nn.Module, data: SequenceData, split: str,
         loss_sum += F.cross_entropy(scores[:, 1:], batch_targets - 1, reduction="sum").item()
         accumulator.add(scores, batch_targets, seen_mask(chunk, data.num_items))
     model.train(was_training)
-    return {**accumulator.result(), "loss": loss_sum / data.num_users}
+    return {**accumulator.result(), "loss": loss_sum / data.num_users}, accumulator.user_ranks()

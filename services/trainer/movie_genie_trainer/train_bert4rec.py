@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from movie_genie_trainer.batching import sample_windows, user_batches
+from movie_genie_trainer.batching import shuffled_chunks, tiling_windows
 from movie_genie_trainer.callbacks import TrainingCallback
 from movie_genie_trainer.cli import train_main
 from movie_genie_trainer.config import Bert4RecConfig
@@ -30,10 +30,12 @@ def train(config: Bert4RecConfig, data: SequenceData, out: Path,
     cfg = config.model
 
     def make_batches(rng: np.random.Generator) -> list[dict[str, torch.Tensor]]:
-        windows = sample_windows(data.train, cfg.max_length, rng, config.training.random_window)
-        return [cloze_batch(windows[users], model.mask_token, cfg.mask_ratio,
+        # Windows tiling each user's whole training history, from a fresh offset each epoch.
+        _, windows = tiling_windows(data.train, cfg.max_length, cfg.window_stride, rng)
+        windows = torch.from_numpy(windows)
+        return [cloze_batch(windows[rows], model.mask_token, cfg.mask_ratio,
                             cfg.last_item_mask_ratio, rng)
-                for users in user_batches(data.num_users, config.training.batch_size, rng)]
+                for rows in shuffled_chunks(len(windows), config.training.batch_size, rng)]
 
     return fit(model, data, model_name=MODEL_NAME, config=config, make_batches=make_batches,
                out=out, callbacks=callbacks)

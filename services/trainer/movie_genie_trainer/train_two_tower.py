@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from movie_genie_trainer.batching import sample_windows, user_batches
+from movie_genie_trainer.batching import NextItemExamples
 from movie_genie_trainer.callbacks import TrainingCallback
 from movie_genie_trainer.cli import train_main
 from movie_genie_trainer.config import TwoTowerConfig
@@ -32,18 +32,11 @@ def train(config: TwoTowerConfig, data: SequenceData, out: Path,
           callbacks: list[TrainingCallback]) -> RunResult:
     seed_everything(config.training.seed, config.training.num_threads)
     model = build_model(config, data)
-    length = config.model.max_history
+    # Every step of every user's training history, each epoch (training items only).
+    examples = NextItemExamples(data.train, config.model.max_history)
 
     def make_batches(rng: np.random.Generator) -> list[dict[str, torch.Tensor]]:
-        # length + 1 items per window: position i's input is item i, its target item i + 1.
-        windows = sample_windows(data.train, length + 1, rng, config.training.random_window)
-        batches = []
-        for users in user_batches(data.num_users, config.training.batch_size, rng):
-            window = windows[users]
-            history = window[:, :-1]
-            batches.append({"users": torch.from_numpy(users), "history": history,
-                            "target": window[:, 1:].masked_fill(history == 0, 0)})
-        return batches
+        return examples.batches(config.training.batch_size, rng)
 
     return fit(model, data, model_name=MODEL_NAME, config=config, make_batches=make_batches,
                out=out, callbacks=callbacks)

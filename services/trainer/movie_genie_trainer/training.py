@@ -1,9 +1,12 @@
-"""The training loop shared by the gradient-trained models, and the files every run writes.
+"""The training lifecycle every model follows, the loop shared by the gradient-trained models,
+and the files every run writes.
 
-The loop is seeded, picks CUDA when present (``MOVIE_GENIE_DEVICE`` forces cpu/cuda), follows
-a warm-up + cosine learning-rate schedule, evaluates validation NDCG@10 after every epoch, keeps
-the best weights (checkpointed with their config), stops early, and reports each step to the
-tracking callbacks (``callbacks.TrainingCallback``).
+``training_run`` is the one place that orders the tracking hooks (start, one report per epoch,
+end; failure on any exception); ``fit``, the popularity and EASE baselines and the tests' tiny
+loop all go through it. The loop is seeded, picks CUDA when present (``MOVIE_GENIE_DEVICE``
+forces cpu/cuda), follows a warm-up + cosine learning-rate schedule over the batches it is
+actually given, evaluates validation NDCG@10 after every epoch, keeps the best weights by
+validation (checkpointed with their config), stops early on validation, and reads test once.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from tqdm import tqdm
 from movie_genie_trainer.callbacks import TrainingCallback
 from movie_genie_trainer.config import EvaluationConfig, TrainingConfig
 from movie_genie_trainer.data.dataset import SequenceData, pad_left
-from movie_genie_trainer.evaluation import evaluate
+from movie_genie_trainer.evaluation import evaluate, evaluate_ranks
 from movie_genie_trainer.models.layers import count_parameters
 
 Batch = dict[str, torch.Tensor]
@@ -63,31 +66,79 @@ def example_input(data: SequenceData, length: int) -> np.ndarray:
     return pad_left(data.history("test")[:2], length).numpy()
 
 
+class Lifecycle:
+    """The hooks a run may call once it has started: epochs in order, then ``end`` once."""
+
+    def __init__(self, callbacks: list[TrainingCallback]):
+        self.callbacks = callbacks
+        self.last_epoch = 0
+        self.ended = False
+
+    def epoch_end(self, epoch: int, metrics: dict[str, float]) -> None:
+        if self.ended or epoch <= self.last_epoch:
+            raise RuntimeError(f"epoch {epoch} reported after epoch {self.last_epoch} or the end")
+        self.last_epoch = epoch
+        for cb in self.callbacks:
+            cb.on_epoch_end(epoch, metrics)
+
+    def end(self, *, final_metrics: dict[str, float], output_dir: Path, model: Any,
+            example_input: Any) -> None:
+        if self.ended:
+            raise RuntimeError("the run has already ended")
+        self.ended = True
+        for cb in self.callbacks:
+            cb.on_train_end(final_metrics=final_metrics, output_dir=output_dir, model=model,
+                            example_input=example_input)
+
+
 @contextmanager
-def reporting_failures(callbacks: Iterable[TrainingCallback]):
-    """Tell every callback about an exception, then let it propagate."""
+def training_run(callbacks: Iterable[TrainingCallback], *, model_name: str,
+                 config: dict[str, Any], dataset_stats: dict, total_parameters: int):
+    """Start the run on every callback, yield its ``Lifecycle``; any exception (a failing
+    start included) is reported to every callback with ``on_train_failed`` and re-raised, and
+    a block that returns without ``end`` is an error, so no run is left open."""
+    callbacks = list(callbacks)
     try:
-        yield
+        for cb in callbacks:
+            cb.on_train_start(model_name=model_name, config=config,
+                              dataset_stats=dataset_stats, total_parameters=total_parameters)
+        lifecycle = Lifecycle(callbacks)
+        yield lifecycle
+        if not lifecycle.ended:
+            raise RuntimeError(f"{model_name}: training returned without ending the run")
     except BaseException as exc:
         for cb in callbacks:
             cb.on_train_failed(exc)
         raise
 
 
+def epoch_record(epoch: int, train_loss: float, learning_rate: float,
+                 val: dict[str, float]) -> dict[str, float]:
+    """One history row; its metrics (all but ``epoch``) are logged per epoch, step = epoch.
+    Validation metrics carry a ``val_`` prefix so they never mix with the final test ones."""
+    return {"epoch": epoch, "train_loss": train_loss, "val_loss": val["loss"],
+            "learning_rate": learning_rate, "val_recall_at_10": val["recall_at_10"],
+            "val_ndcg_at_10": val["ndcg_at_10"]}
+
+
+def epoch_metrics(record: dict[str, float]) -> dict[str, float]:
+    return {k: v for k, v in record.items() if k != "epoch"}
+
+
 @dataclass
 class RunResult:
     metrics: dict[str, float]
     history: list[dict[str, float]] = field(default_factory=list)
+    test_ranks: np.ndarray | None = None  # per user, for paired comparisons (bench-models)
 
 
-def final_metrics(data: SequenceData, test: dict[str, float], best: dict[str, float],
-                  parameters: int, seconds: float, epochs: int, best_epoch: int
-                  ) -> dict[str, float]:
+def final_metrics(data: SequenceData, test: dict[str, float], parameters: int, seconds: float,
+                  epochs: int, best_epoch: int) -> dict[str, float]:
+    """The run's final metrics, logged once: the test split under their plain names (the
+    checkpoint's validation scores are the per-epoch ``val_*`` curve at ``best_epoch``)."""
     return {
         **{k: v for k, v in test.items() if k != "loss"},
         "test_loss": test["loss"],
-        "val_recall_at_10": best["recall_at_10"],
-        "val_ndcg_at_10": best["ndcg_at_10"],
         "num_users": data.stats["num_users"],
         "num_movies": data.stats["num_movies"],
         "num_interactions": data.stats["num_interactions"],
@@ -104,10 +155,17 @@ def save_checkpoint(path: Path, model: torch.nn.Module, model_name: str,
     torch.save({"model_name": model_name, "config": config, "state_dict": state, **extra}, path)
 
 
-def write_outputs(out: Path, metrics: dict, history: list[dict], config: dict) -> None:
+def write_outputs(out: Path, metrics: dict, history: list[dict], config: dict) -> dict:
+    """metrics.json holds the final test metrics plus, for DVC and the benches, the kept
+    checkpoint's validation scores (``val_*`` at ``best_epoch``)."""
+    best = next((r for r in history if r["epoch"] == metrics.get("best_epoch")), None)
+    if best is not None:
+        metrics = {**metrics, "val_recall_at_10": best["val_recall_at_10"],
+                   "val_ndcg_at_10": best["val_ndcg_at_10"]}
     (out / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n")
     (out / "history.json").write_text(json.dumps(history, indent=2) + "\n")
     (out / "config.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
+    return metrics
 
 
 def lr_lambda(total_steps: int, warmup_steps: int, min_ratio: float) -> Callable[[int], float]:
@@ -122,7 +180,10 @@ def lr_lambda(total_steps: int, warmup_steps: int, min_ratio: float) -> Callable
 def fit(model: torch.nn.Module, data: SequenceData, *, model_name: str, config: Any,
         make_batches: Callable[[np.random.Generator], list[Batch]], out: Path,
         callbacks: list[TrainingCallback]) -> RunResult:
-    """Train ``model`` on the batches ``make_batches`` yields each epoch; write the run's files."""
+    """Train ``model`` on the batches ``make_batches`` yields each epoch; write the run's files.
+
+    The learning-rate schedule counts the batches it is given: epoch 1's list fixes the steps
+    per epoch (later epochs may differ a little; the schedule then holds its last value)."""
     train_cfg: TrainingConfig = config.training
     eval_cfg: EvaluationConfig = config.evaluation
     nested = run_config(data, config)
@@ -130,16 +191,16 @@ def fit(model: torch.nn.Module, data: SequenceData, *, model_name: str, config: 
     device = select_device()
     model.to(device)
     parameters = count_parameters(model)
-    with reporting_failures(callbacks):
-        for cb in callbacks:
-            cb.on_train_start(model_name=model_name, config=nested,
-                              dataset_stats=data.stats, total_parameters=parameters)
+    with training_run(callbacks, model_name=model_name, config=nested,
+                      dataset_stats=data.stats, total_parameters=parameters) as run:
         rng = np.random.default_rng(train_cfg.seed)
-        # Every model batches users (batching.user_batches): that fixes the steps per epoch.
-        steps = math.ceil(data.num_users / train_cfg.batch_size) * train_cfg.epochs
+        batches = make_batches(rng)
+        if not batches:
+            raise ValueError(f"{model_name}: make_batches gave no training batches")
+        steps = len(batches) * train_cfg.epochs
         optimizer = torch.optim.AdamW(model.parameters(), lr=train_cfg.learning_rate,
                                       weight_decay=train_cfg.weight_decay)
-        warmup = train_cfg.warmup_epochs * steps // train_cfg.epochs
+        warmup = train_cfg.warmup_epochs * len(batches)
         scheduler = torch.optim.lr_scheduler.LambdaLR(
             optimizer, lr_lambda(steps, warmup, train_cfg.min_lr_ratio))
         history: list[dict[str, float]] = []
@@ -148,9 +209,11 @@ def fit(model: torch.nn.Module, data: SequenceData, *, model_name: str, config: 
         bar = tqdm(range(1, train_cfg.epochs + 1), desc=model_name, unit="epoch",
                    disable=not train_cfg.progress_bar)
         for epoch in bar:
+            if epoch > 1:
+                batches = make_batches(rng)
             model.train()
             losses = []
-            for batch in make_batches(rng):
+            for batch in batches:
                 loss = model.calculate_loss({k: v.to(device) for k, v in batch.items()})
                 optimizer.zero_grad(set_to_none=True)
                 loss.backward()
@@ -159,15 +222,13 @@ def fit(model: torch.nn.Module, data: SequenceData, *, model_name: str, config: 
                 scheduler.step()
                 losses.append(loss.item())
             val = evaluate(model, data, "val", eval_cfg.ks, eval_cfg.batch_size, device)
-            record = {"epoch": epoch, "train_loss": float(np.mean(losses)),
-                      "val_loss": val["loss"], "learning_rate": scheduler.get_last_lr()[0],
-                      "recall_at_10": val["recall_at_10"], "ndcg_at_10": val["ndcg_at_10"]}
+            record = epoch_record(epoch, float(np.mean(losses)), scheduler.get_last_lr()[0], val)
             history.append(record)
             (out / "history.json").write_text(json.dumps(history, indent=2) + "\n")
-            for cb in callbacks:
-                cb.on_epoch_end(epoch, {k: v for k, v in record.items() if k != "epoch"})
-            bar.set_postfix(loss=f"{record['train_loss']:.3f}", ndcg10=f"{val['ndcg_at_10']:.4f}")
-            if best is None or record["ndcg_at_10"] > best["ndcg_at_10"]:
+            run.epoch_end(epoch, epoch_metrics(record))
+            bar.set_postfix(loss=f"{record['train_loss']:.3f}",
+                            val_ndcg10=f"{record['val_ndcg_at_10']:.4f}")
+            if best is None or record["val_ndcg_at_10"] > best["val_ndcg_at_10"]:
                 best, stale = record, 0
                 best_state = copy.deepcopy(model.state_dict())
                 save_checkpoint(out / "model.pth", model, model_name, nested, epoch=epoch,
@@ -179,13 +240,39 @@ def fit(model: torch.nn.Module, data: SequenceData, *, model_name: str, config: 
         bar.close()
         seconds = time.perf_counter() - started
         model.load_state_dict(best_state)
-        test = evaluate(model, data, "test", eval_cfg.ks, eval_cfg.batch_size, device)
-        metrics = final_metrics(data, test, best, parameters, seconds, len(history),
-                                best["epoch"])
-        write_outputs(out, metrics, history, nested)
+        test, ranks = evaluate_ranks(model, data, "test", eval_cfg.ks, eval_cfg.batch_size,
+                                     device)
+        metrics = final_metrics(data, test, parameters, seconds, len(history), best["epoch"])
+        written = write_outputs(out, metrics, history, nested)
         model.cpu().eval()
-        example = example_input(data, model.history_length)
-        for cb in callbacks:
-            cb.on_train_end(final_metrics=metrics, output_dir=out, model=model,
-                            example_input=example)
-    return RunResult(metrics, history)
+        run.end(final_metrics=metrics, output_dir=out, model=model,
+                example_input=example_input(data, model.history_length))
+    return RunResult(written, history, ranks)
+
+
+def fit_closed_form(data: SequenceData, *, model_name: str, config: Any, out: Path,
+                    callbacks: list[TrainingCallback],
+                    build: Callable[[], tuple[torch.nn.Module, float, dict[str, float]]]
+                    ) -> RunResult:
+    """The lifecycle of a model without gradient steps (popularity, EASE): ``build`` returns
+    the fitted model (any choice it makes on validation included), its training loss and extra
+    final metrics; the run is one epoch of validation, then test, read once."""
+    nested = run_config(data, config)
+    out.mkdir(parents=True, exist_ok=True)
+    ks, batch_size = config.evaluation.ks, config.evaluation.batch_size
+    with training_run(callbacks, model_name=model_name, config=nested,
+                      dataset_stats=data.stats, total_parameters=0) as run:
+        started = time.perf_counter()
+        model, train_loss, extra = build()
+        val = evaluate(model, data, "val", ks, batch_size)
+        seconds = time.perf_counter() - started
+        record = epoch_record(1, train_loss, 0.0, val)
+        run.epoch_end(1, epoch_metrics(record))
+        test, ranks = evaluate_ranks(model, data, "test", ks, batch_size)
+        metrics = {**final_metrics(data, test, count_parameters(model), seconds, 1, 1), **extra}
+        save_checkpoint(out / "model.pth", model, model_name, nested,
+                        num_users=data.num_users, num_items=data.num_items)
+        written = write_outputs(out, metrics, [record], nested)
+        run.end(final_metrics=metrics, output_dir=out, model=model,
+                example_input=example_input(data, model.history_length))
+    return RunResult(written, [record], ranks)

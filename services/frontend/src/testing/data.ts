@@ -27,6 +27,8 @@ export function makeRun(overrides: Partial<Run> = {}): Run {
       ndcg_at_10: 0.05 + counter / 100,
       ndcg_at_50: 0.08,
       ndcg_at_100: 0.1,
+      val_recall_at_10: 0.12 + counter / 100,
+      val_ndcg_at_10: 0.06 + counter / 100,
       coverage_at_10: 0.2,
       coverage_at_50: 0.4,
       coverage_at_100: 0.55,
@@ -61,11 +63,12 @@ export function withHistory(run: Run): RunWithHistory {
       train_loss: history([2, 1.5, 1.2]),
       val_loss: history([2.1, 1.7, 1.4]),
       learning_rate: history([0.001, 0.0005, 0.00025]),
+      val_ndcg_at_10: history([0.03, 0.05, 0.06]),
     },
   };
 }
 
-export function summarize(runs: Run[], metric = 'ndcg_at_10'): Summary {
+export function summarize(runs: Run[], metric = 'val_ndcg_at_10'): Summary {
   const count = (key: (run: Run) => string | null) =>
     runs.reduce<Record<string, number>>((acc, run) => {
       const value = key(run) ?? 'unknown';

@@ -4,8 +4,8 @@ Writes (parquet unless noted) into the output folder:
 
 - ``users.parquet``      user_idx (0..U-1) ↔ original user_id
 - ``movies.parquet``     item_idx (1..N; 0 is padding) ↔ item_id, title, genres
-- ``sequences.parquet``  per user, every item in time order (ties broken by item_id, so the
-                         order never depends on the file's row order)
+- ``sequences.parquet``  per user, every item in time order (ties keep the data source's own
+                         row order: a stable sort by time)
 - ``split.parquet``      leave-one-out: train_items (list), val_item, test_item
 - ``stats.json``         num_users, num_movies, num_interactions, ... ; ``data_config.yaml``
 """
@@ -27,11 +27,14 @@ def filter_ratings(ratings: pd.DataFrame, config: DataConfig) -> pd.DataFrame:
     ratings = ratings.dropna(subset=["user_id", "item_id", "timestamp"])
     if prep.min_rating is not None:
         ratings = ratings[ratings["rating"] >= prep.min_rating]
-    # Ties in time (same-second bursts are common) are ordered by item id, so the sequences never
-    # depend on the file's row order. This is the protocol behind popularity's ~0.026 NDCG@10 on
-    # ML-100k; keeping the file order instead gives ~0.045, since the last item of a burst is
-    # then not biased towards high (later-catalogued, rarer) item ids.
-    ratings = ratings.sort_values(["user_id", "timestamp", "item_id"], kind="stable")
+    # Ties in time keep the data source's own row order (a stable sort by time), never item id.
+    # On ML-100k 50.6% of consecutive interactions share a second; ordering a burst by item id
+    # made the held-out item the highest id of the user's last burst (test id > validation id
+    # for 68.6% of users, where behaviour gives ~50%) and let sequential models learn ascending
+    # ids. Test NDCG@10, ties by item id vs source order: popularity 0.026 vs 0.045, EASE
+    # (lambda=100) 0.042 vs 0.072. The explicit row number makes the tie-break visible.
+    ratings = ratings.assign(source_row=np.arange(len(ratings)))
+    ratings = ratings.sort_values(["user_id", "timestamp", "source_row"])
     # A user-item pair counts once, at its first time.
     ratings = ratings.drop_duplicates(["user_id", "item_id"], keep="first")
     if prep.max_users is not None:
@@ -57,7 +60,7 @@ def build_tables(data: MovieLens, config: DataConfig) -> dict[str, pd.DataFrame]
     ratings = ratings.assign(
         user_idx=np.searchsorted(user_ids, ratings["user_id"]),
         item_idx=np.searchsorted(item_ids, ratings["item_id"]) + 1,
-    ).sort_values(["user_idx", "timestamp", "item_id"], kind="stable")
+    ).sort_values(["user_idx", "timestamp", "source_row"])
     grouped = ratings.groupby("user_idx", sort=True)["item_idx"].agg(list)
     sequences = pd.DataFrame({"user_idx": grouped.index, "items": grouped.to_numpy()})
     split = pd.DataFrame({

@@ -85,8 +85,8 @@ class MlflowTrackingCallback:
                 final[key] = float(self.dataset_stats[key])
         final.setdefault("total_parameters", float(self.total_parameters))
         final.setdefault("training_time_seconds", time.monotonic() - self._clock)
-        # Logged at the last epoch's step and after it, so the run's latest value of a metric
-        # logged per epoch too (recall_at_10, ndcg_at_10) is the final test score.
+        # Logged once, at the last epoch's step: the test metrics (validation is per epoch,
+        # under val_* names, so the two never mix).
         self._metrics("final metrics", final, step=self.last_epoch)
         output_dir = Path(output_dir)
         files = sorted(p for p in output_dir.iterdir() if p.is_file() and p.name != OUTBOX_FILE)

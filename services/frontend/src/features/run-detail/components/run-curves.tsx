@@ -2,7 +2,8 @@ import { lazy, Suspense } from 'react';
 
 import { ErrorState } from '@/components/ui/error-state';
 import { LoadingBlock, Skeleton } from '@/components/ui/skeleton';
-import { TRAINING_CURVES } from '@/lib/key-metrics';
+import { formatMetric, metricLabel } from '@/lib/format';
+import { testBeside, TRAINING_CURVES } from '@/lib/key-metrics';
 import type { Run } from '@/types/api';
 
 import { useMetricHistory } from '../api/get-metric-history';
@@ -19,10 +20,18 @@ function RunCurve({ run, metric }: { run: Run; metric: string }) {
   const history = useMetricHistory(run.run_id, metric);
   if (history.isPending) return placeholder;
   if (history.isError) return <ErrorState error={history.error} onRetry={() => history.refetch()} />;
+  const test = testBeside(metric);
   return (
-    <Suspense fallback={placeholder}>
-      <CurveChart metric={metric} runs={[{ ...run, history: { [metric]: history.data } }]} logScale={false} />
-    </Suspense>
+    <figure className="space-y-1">
+      <Suspense fallback={placeholder}>
+        <CurveChart metric={metric} runs={[{ ...run, history: { [metric]: history.data } }]} logScale={false} />
+      </Suspense>
+      {test && (
+        <figcaption className="text-sm text-muted-foreground" data-testid={`test-beside-${metric}`}>
+          {metricLabel(test)} on test (read once, at the best epoch): {formatMetric(test, run.metrics[test])}
+        </figcaption>
+      )}
+    </figure>
   );
 }
 
@@ -31,7 +40,7 @@ export function RunCurves({ run }: { run: Run }) {
   const logged = TRAINING_CURVES.filter((metric) => metric in run.metrics);
   if (!logged.length) return null;
   return (
-    <section aria-label="Training curves" className="grid gap-4 lg:grid-cols-3">
+    <section aria-label="Training curves" className="grid gap-4 lg:grid-cols-2">
       {logged.map((metric) => <RunCurve key={metric} run={run} metric={metric} />)}
     </section>
   );

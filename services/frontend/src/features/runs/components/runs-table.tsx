@@ -4,7 +4,7 @@ import { StatusBadge } from '@/components/ui/status-badge';
 import { formatMetric, formatTime } from '@/lib/format';
 import type { Run } from '@/types/api';
 
-const COLUMNS = ['recall_at_10', 'ndcg_at_10', 'coverage_at_100', 'training_time_seconds'];
+const COLUMNS = ['val_ndcg_at_10', 'ndcg_at_10', 'recall_at_10', 'coverage_at_100', 'training_time_seconds'];
 
 export function RunsTable({ runs }: { runs: Run[] }) {
   return (

@@ -26,9 +26,11 @@ describe('metrics dashboard', () => {
     expect(within(retrieval).getByText('Coverage@100')).toBeInTheDocument();
     expect(within(retrieval).getByText('42.5 s')).toBeInTheDocument();
     expect(within(retrieval).queryByText('NDCG@10')).not.toBeInTheDocument();
+    expect(within(retrieval).getByText('Val Recall@10')).toBeInTheDocument(); // validation first
 
     const ranking = cards.find((card) => card.dataset.runId === 'b1')!;
     expect(within(ranking).getByText('NDCG@10')).toBeInTheDocument();
+    expect(within(ranking).getByText('Val NDCG@10')).toBeInTheDocument();
     expect(within(ranking).getByText('Val loss')).toBeInTheDocument();
     expect(within(ranking).getByText('Parameters')).toBeInTheDocument();
     expect(within(ranking).getByTestId('status-badge')).toHaveTextContent('active');

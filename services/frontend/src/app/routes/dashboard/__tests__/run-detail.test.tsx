@@ -21,7 +21,7 @@ describe('run detail', () => {
   });
 
   it('draws the per-epoch curves the run logged, and asks for no others', async () => {
-    seed([makeRun({ run_id: 'r1' })]); // logs train_loss and val_loss, not learning_rate
+    seed([makeRun({ run_id: 'r1' })]); // logs train_loss, val_loss, val_ndcg_at_10, not learning_rate
     const asked: string[] = [];
     server.events.on('request:start', ({ request }) => {
       if (request.url.includes('/history')) asked.push(new URL(request.url).pathname);
@@ -34,7 +34,18 @@ describe('run detail', () => {
     expect(asked.sort()).toEqual([
       '/api/models/runs/r1/metrics/train_loss/history',
       '/api/models/runs/r1/metrics/val_loss/history',
+      '/api/models/runs/r1/metrics/val_ndcg_at_10/history',
     ]);
+  });
+
+  it('plots the validation curve with the test score beside it', async () => {
+    seed([makeRun({ run_id: 'r1', metrics: { val_ndcg_at_10: 0.081, ndcg_at_10: 0.0712 } })]);
+    renderApp('/metrics/runs/r1');
+    expect(await screen.findByTestId('curve-chart-val_ndcg_at_10')).toBeInTheDocument();
+    expect(screen.getByTestId('test-beside-val_ndcg_at_10')).toHaveTextContent(
+      'NDCG@10 on test (read once, at the best epoch): 0.0712',
+    );
+    expect(screen.queryByTestId('curve-chart-train_loss')).not.toBeInTheDocument();
   });
 
   it('promotes with the token asked once, shows the answer and flips the badge', async () => {
