@@ -7,7 +7,7 @@ COMPOSE ?= docker compose
 
 
 .PHONY: help bootstrap frontend-build demo test test-python test-frontend up down logs train train-local \
-        mlflow lint format bench bench-models
+        mlflow lint format bench bench-models sweep-models
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -69,5 +69,8 @@ bench: bootstrap ## Benchmarks (logging overhead, API latency, frontend), as rat
 	@if [ -z "$(BENCHES)" ]; then echo "make bench: no benchmark built yet" >&2; exit 1; fi
 	@set -e; for script in $(BENCHES); do echo "== $$script"; $(PY) $$script; done
 
-bench-models: bootstrap ## Model quality/speed table on ML-100k test (popularity, two-tower, BERT4Rec)
+bench-models: bootstrap ## Model table on ML-100k: 4 models x 3 seeds, validation + test, bootstrap CI vs EASE
 	$(PY) bench/bench_models.py
+
+sweep-models: bootstrap ## The validation sweep behind the neural defaults (docs/model-selection.md)
+	$(PY) bench/sweep_models.py

@@ -8,7 +8,8 @@ import requests
 from mlflow.tracking import MlflowClient
 from playwright.sync_api import expect
 
-MODELS = {"two-tower": "retrieval", "bert4rec": "ranking", "popularity": "baseline"}
+MODELS = {"two-tower": "retrieval", "bert4rec": "ranking", "popularity": "baseline",
+          "ease": "baseline"}
 CARDS = "[data-testid=run-card]"
 
 
@@ -24,13 +25,14 @@ def test_demo_trains_and_tracks_every_model(demo):
     client = MlflowClient(demo.mlflow)
     for run in runs:
         assert run["status"] == "FINISHED" and run["model_status"] == "inactive"
-        for metric in ("recall_at_10", "ndcg_at_10", "coverage_at_100", "training_time_seconds"):
+        for metric in ("val_ndcg_at_10", "recall_at_10", "ndcg_at_10", "coverage_at_100",
+                       "training_time_seconds"):
             assert 0 <= run["metrics"][metric] < float("inf")
         artifacts = {a.path for a in client.list_artifacts(run["run_id"])}
         assert "metrics.json" in artifacts, artifacts
     summary = requests.get(f"{demo.api}/api/models/summary", timeout=30).json()["data"]
-    assert summary["total_runs"] == 3
-    assert summary["counts_by_type"] == {"retrieval": 1, "ranking": 1, "baseline": 1}
+    assert summary["total_runs"] == 4
+    assert summary["counts_by_type"] == {"retrieval": 1, "ranking": 1, "baseline": 2}
     # The MLflow UI answers on the port the demo printed.
     assert requests.get(f"{demo.mlflow}/health", timeout=10).text.strip() == "OK"
     assert f"dashboard   http://localhost:{demo.ports['WEB_PORT']}/metrics" in demo.first_output
@@ -38,8 +40,8 @@ def test_demo_trains_and_tracks_every_model(demo):
 
 def test_dashboard_shows_the_runs_and_compares_two(demo, page):
     page.goto(demo.web + "/metrics")
-    expect(page.get_by_test_id("total-runs")).to_have_text("3")
-    expect(page.locator(CARDS)).to_have_count(3)
+    expect(page.get_by_test_id("total-runs")).to_have_text("4")
+    expect(page.locator(CARDS)).to_have_count(4)
     for model_type in ("retrieval", "ranking"):
         card = page.locator(f"{CARDS}[data-model-type={model_type}]")
         card.get_by_label(re.compile("^Compare")).click()
@@ -54,7 +56,8 @@ def test_second_demo_on_the_same_state_is_ready_without_retraining(demo):
     before = {run["run_id"] for run in api_runs(demo)}
     demo.stop()
     output = demo.start()
-    for stage in ("prepare", "two_tower_training", "bert4rec_training", "baselines"):
+    for stage in ("prepare", "two_tower_training", "bert4rec_training", "baselines",
+                  "ease_baseline"):
         assert f"Stage '{stage}' didn't change, skipping" in output
     assert "Running stage" not in output
     assert {run["run_id"] for run in api_runs(demo)} == before

@@ -19,8 +19,9 @@ pytestmark = pytest.mark.slow
 
 STAGES = {"two-tower": ("two_tower_training", "two_tower", "retrieval", "movie-genie-two-tower"),
           "bert4rec": ("bert4rec_training", "bert4rec", "ranking", "movie-genie-bert4rec"),
-          "popularity": ("baselines", "popularity", "baseline", None)}
-PER_EPOCH = ("train_loss", "val_loss", "learning_rate", "recall_at_10", "ndcg_at_10")
+          "popularity": ("baselines", "popularity", "baseline", None),
+          "ease": ("ease_baseline", "ease", "baseline", None)}
+PER_EPOCH = ("train_loss", "val_loss", "learning_rate", "val_recall_at_10", "val_ndcg_at_10")
 FINAL = tuple(f"{m}_at_{k}" for m in ("recall", "ndcg", "coverage") for k in (10, 50, 100)) + (
     "num_users", "num_movies", "num_interactions", "total_parameters", "training_time_seconds")
 
@@ -83,6 +84,8 @@ def test_repro_logs_the_whole_contract_for_every_model(pipeline, tracking_uri, t
         final = json.loads((out / "metrics.json").read_text())
         for name in FINAL:
             assert run.data.metrics[name] == pytest.approx(final[name]), (model_name, name)
+            # test metrics are logged once, never per epoch
+            assert len(client.get_metric_history(run.info.run_id, name)) == 1, name
 
         artifacts = {a.path for a in client.list_artifacts(run.info.run_id)}
         assert {"model.pth", "metrics.json", "history.json", "config.yaml"} <= artifacts

@@ -74,8 +74,9 @@ def test_a_server_killed_mid_training_loses_nothing(tmp_path, postgres, s3, monk
             assert sorted(m.step for m in points) == [h["epoch"] for h in history], name
             assert {m.step: m.value for m in points} == pytest.approx(
                 {h["epoch"]: h[name] for h in history})
-        validation = client.get_metric_history(run_id, "ndcg_at_10")
-        assert len(validation) == len(history) + 1  # every epoch once, then the test score
+        validation = client.get_metric_history(run_id, "val_ndcg_at_10")
+        assert sorted(m.step for m in validation) == [h["epoch"] for h in history]
+        assert len(client.get_metric_history(run_id, "ndcg_at_10")) == 1  # test, read once
         assert not (root / "models" / "two_tower" / "tracking-outbox.json").exists()
         assert client.search_model_versions(f"run_id = '{run_id}'")
     finally:
