@@ -41,7 +41,8 @@ describe('run detail', () => {
   it('plots the validation curve with the test score beside it', async () => {
     seed([makeRun({ run_id: 'r1', metrics: { val_ndcg_at_10: 0.081, ndcg_at_10: 0.0712 } })]);
     renderApp('/metrics/runs/r1');
-    expect(await screen.findByTestId('curve-chart-val_ndcg_at_10')).toBeInTheDocument();
+    // The chart is lazy-loaded: wait for it as long as a slow machine needs.
+    expect(await screen.findByTestId('curve-chart-val_ndcg_at_10', {}, { timeout: 10_000 })).toBeInTheDocument();
     expect(screen.getByTestId('test-beside-val_ndcg_at_10')).toHaveTextContent(
       'NDCG@10 on test (read once, at the best epoch): 0.0712',
     );
