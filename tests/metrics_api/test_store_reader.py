@@ -22,9 +22,9 @@ def test_the_store_reader_reads_what_rest_returns(seeded, postgres, mlflow_serve
 
 
 def test_the_store_reader_cannot_write(postgres):
-    with StoreReader(postgres.uri)._cursor() as cursor:
+    with StoreReader(postgres.uri)._connection() as connection:
         with pytest.raises(psycopg2.errors.ReadOnlySqlTransaction):
-            cursor.execute("DELETE FROM runs WHERE false")
+            connection.cursor().execute("DELETE FROM runs WHERE false")
 
 
 def test_the_store_reader_reads_sqlite_read_only(tmp_path):
@@ -39,8 +39,8 @@ def test_the_store_reader_reads_sqlite_read_only(tmp_path):
         reader = StoreReader(f"sqlite:///{tmp_path / 'state' / 'mlflow.db'}")
         assert reader.runs(experiment_id) == {
             run.info.run_id: run_to_dict(client.get_run(run.info.run_id))}
-        with reader._cursor() as cursor, pytest.raises(sqlite3.OperationalError,
-                                                       match="readonly"):
-            cursor.execute("DELETE FROM runs")
+        with reader._connection() as connection, pytest.raises(sqlite3.OperationalError,
+                                                               match="readonly"):
+            connection.execute("DELETE FROM runs")
     finally:
         server.stop()
