@@ -20,6 +20,7 @@ def test_openapi_document_lists_every_route(api):
     assert doc["openapi"].startswith("3.1")
     assert set(doc["paths"]) == {
         "/api/health", "/api/openapi.json", "/api/models/experiments", "/api/models/runs",
+        "/api/models/runs.csv",
         "/api/models/runs/{run_id}", "/api/models/runs/{run_id}/metrics/{name}/history",
         "/api/models/compare", "/api/models/summary", "/api/models/runs/{run_id}/promote"}
 

@@ -19,6 +19,7 @@ from tests.metrics_api.conftest import TOKEN
 
 EXAMPLES = {GenerationMode.POSITIVE: 30, GenerationMode.NEGATIVE: 20}
 SENT: list[int] = []
+SENT_URLS: list[str] = []
 # gunicorn answers longer request lines itself (its own HTML 400) before the app sees them.
 MAX_REQUEST_LINE = 8190
 # No parameters and no body: nothing to make invalid.
@@ -38,6 +39,8 @@ def session():
     with requests.Session() as session:
         session.hooks["response"].append(lambda response, *a, **k: SENT.append(
             response.status_code))
+        session.hooks["response"].append(lambda response, *a, **k: SENT_URLS.append(
+            response.url))
         yield session
 
 
@@ -70,3 +73,10 @@ def test_every_operation_honours_the_document(operations, session, api, mode):
 def test_fuzzing_sent_a_few_hundred_requests_and_no_5xx():
     assert len(SENT) >= 300, len(SENT)
     assert not [status for status in SENT if status >= 500]
+
+
+def test_fuzzing_covered_the_search_language_on_every_route_that_takes_it():
+    # q is in the document for runs, runs.csv and summary, so generated requests carry it.
+    for path in ("/api/models/runs?", "/api/models/runs.csv?", "/api/models/summary?"):
+        with_q = [url for url in SENT_URLS if path in url and "q=" in url.split("?", 1)[1]]
+        assert len(with_q) >= 5, (path, len(with_q))

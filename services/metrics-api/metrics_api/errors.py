@@ -14,11 +14,12 @@ class ApiError(Exception):
     status = 400
 
     def __init__(self, message: str, status: int | None = None,
-                 headers: dict[str, str] | None = None) -> None:
+                 headers: dict[str, str] | None = None, details: dict | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.status = status or self.status
         self.headers = headers or {}
+        self.details = details or {}  # extra fields of the error body, e.g. a query position
 
 
 class BadRequest(ApiError):
@@ -60,8 +61,8 @@ class TrackingFailed(ApiError):
     status = 502
 
 
-def error_response(message: str, status: int, headers=None):
-    response = jsonify({"success": False, "error": message})
+def error_response(message: str, status: int, headers=None, details=None):
+    response = jsonify({"success": False, "error": message, **(details or {})})
     response.status_code = status
     for name, value in (headers or {}).items():
         response.headers[name] = value
@@ -73,7 +74,7 @@ def register(app: Flask) -> None:
     def api_error(error: ApiError):
         if error.status >= 500:
             log.warning("%s: %s", type(error).__name__, error.message)
-        return error_response(error.message, error.status, error.headers)
+        return error_response(error.message, error.status, error.headers, error.details)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

@@ -22,6 +22,8 @@ ERRORS = {
     503: "MLflow tracking server unavailable or still loading (see Retry-After)",
 }
 
+CSV = "text/csv"  # a response that is not JSON
+
 # (method, path, summary, query model, body model, response model, error statuses)
 OPERATIONS = [
     ("get", "/api/health", "Liveness and whether MLflow answers", None, None, s.HealthResponse,
@@ -33,6 +35,8 @@ OPERATIONS = [
      s.RunsResponse, (400, 404, 502, 503)),
     ("get", "/api/models/runs/{run_id}", "One run", None, None, s.RunResponse,
      (400, 404, 502, 503)),
+    ("get", "/api/models/runs.csv", "Every matching run as CSV, streamed", s.RunsCsvQuery,
+     None, CSV, (400, 404, 502, 503)),
     ("get", "/api/models/runs/{run_id}/metrics/{name}/history", "A metric's history by step",
      None, None, s.HistoryResponse, (400, 404, 502, 503)),
     ("post", "/api/models/compare", "Several runs side by side, with histories on request", None,
@@ -85,9 +89,13 @@ def _operation(method, path, summary, query, body, response, errors) -> dict:
     if body:
         operation["requestBody"] = {"required": True, "content": {"application/json": {
             "schema": {"$ref": REF.format(model=body.__name__)}}}}
-    ok = {"schema": {"$ref": REF.format(model=response.__name__)}} if response else \
-        {"schema": {"type": "object"}}
-    operation["responses"]["200"] = {"description": "success", "content": {"application/json": ok}}
+    if response == CSV:
+        content = {CSV: {"schema": {"type": "string"}}}
+    else:
+        ok = {"schema": {"$ref": REF.format(model=response.__name__)}} if response else \
+            {"schema": {"type": "object"}}
+        content = {"application/json": ok}
+    operation["responses"]["200"] = {"description": "success", "content": content}
     for status in errors:
         error = {"schema": {"$ref": REF.format(model="ErrorResponse")}}
         operation["responses"][str(status)] = {"description": ERRORS[status],
@@ -104,7 +112,7 @@ def _operation_id(method: str, path: str) -> str:
 
 @cache
 def document() -> dict:
-    models = [m for *_, q, b, r, _e in OPERATIONS for m in (q, b, r) if m]
+    models = [m for *_, q, b, r, _e in OPERATIONS for m in (q, b, r) if m and m != CSV]
     models.append(s.ErrorResponse)
     _, defs = models_json_schema([(m, "validation") for m in dict.fromkeys(models)],
                                  ref_template=REF)

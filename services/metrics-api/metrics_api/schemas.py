@@ -44,21 +44,44 @@ class Strict(BaseModel):
 
 # ---- requests -------------------------------------------------------------------------------
 
-class RunsQuery(Strict):
+Q_DESCRIPTION = (
+    "search, e.g. `metrics.val_ndcg_at_10 > 0.05 and (params.model.embedding_dim >= 64 or "
+    "run_name LIKE 'bert4rec-%')`: `metrics.<name>`, `params.<name>`, `tags.<name>` or a run "
+    "attribute, `= != < <= > >=`, `[NOT] LIKE|ILIKE`, `IS [NOT] NULL`, `and` before `or`, "
+    "parentheses; a run lacking the key matches no comparison. A bad query is a 400 whose "
+    "`position` is the 0-based offset of the error")
+
+
+class RunFilters(Strict):
     model_type: ModelType | None = None
     model_name: Annotated[str, Field(pattern=NAME_PATTERN, max_length=100)] | None = None
     status: ModelStatus | None = Field(None, description="the run's `status` tag")
+    q: str | None = Field(None, max_length=2000, description=Q_DESCRIPTION)
     experiment_name: ExperimentName | None = None
+
+
+def order_by_field():
+    return Field("start_time DESC", pattern=ORDER_BY_PATTERN, max_length=260,
+                 description="`start_time|end_time|run_name|status|metrics.<name>|"
+                             "params.<name>` then `ASC` or `DESC`; missing values last")
+
+
+class RunsQuery(RunFilters):
     limit: int = Field(50, ge=1, le=1000)
-    order_by: str = Field("start_time DESC", pattern=ORDER_BY_PATTERN, max_length=260,
-                          description="`start_time|end_time|run_name|status|metrics.<name>|"
-                                      "params.<name>` then `ASC` or `DESC`; missing values last")
+    order_by: str = order_by_field()
     page_token: str | None = Field(None, pattern=PAGE_TOKEN_PATTERN, max_length=2000,
                                    description="`next_page_token` of the previous page")
 
 
-class SummaryQuery(Strict):
-    experiment_name: ExperimentName | None = None
+class RunsCsvQuery(RunFilters):
+    order_by: str = order_by_field()
+    columns: str | None = Field(
+        None, max_length=20000,
+        description="comma-separated: run attributes, `metrics.<name>`, `params.<name>`, "
+                    "`tags.<name>`; default: the attributes, then every metric and param")
+
+
+class SummaryQuery(RunFilters):
     # Validation picks the best run (issue 12): test is read once and only reported.
     metric: MetricName = Field("val_ndcg_at_10",
                                description="metric that picks the best run per type")
@@ -219,3 +242,4 @@ class PromotionResponse(Success):
 class ErrorResponse(BaseModel):
     success: Literal[False]
     error: str
+    position: int | None = Field(None, description="for a bad `q`: 0-based offset of the error")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 
 from .run_cache import RunIndex
 
@@ -13,9 +14,11 @@ def default_goal(metric: str) -> str:
     return "min" if "loss" in metric.lower() else "max"
 
 
-def summarize(index: RunIndex, experiment: str, metric: str, goal: str) -> dict:
-    runs = sorted(index.runs.values(), key=lambda r: (r["start_time"] or 0, r["run_id"]),
-                  reverse=True)
+def summarize(index: RunIndex, experiment: str, metric: str, goal: str,
+              chosen: Iterable[dict] | None = None) -> dict:
+    """Over ``chosen`` runs of the snapshot (default: all of them)."""
+    runs = sorted(index.runs.values() if chosen is None else chosen,
+                  key=lambda r: (r["start_time"] or 0, r["run_id"]), reverse=True)
     latest: dict[str, dict] = {}
     best: dict[str, dict] = {}
     sign = 1 if goal == "max" else -1

@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, current_app, request
+from flask import Blueprint, Response, current_app, request
 
 from ..champions import with_status
 from ..errors import BadRequest, NotFound
 from ..limits import json_body
 from ..ordering import page, parse_order
 from ..promotion import check_token, promote
+from ..query import RunFilter, matching_rows
+from ..query.export import default_columns, parse_columns, stream_csv
 from ..run_cache import RunIndex
-from ..schemas import METRIC_PATTERN, CompareRequest, RunsQuery, SummaryQuery
+from ..schemas import METRIC_PATTERN, CompareRequest, RunsCsvQuery, RunsQuery, SummaryQuery
 from ..serialize import experiment_to_dict, history_to_list, run_to_dict
 from ..summary import default_goal, summarize
 from . import check_run_id, ok, services, validated
@@ -57,15 +59,23 @@ def runs():
     query = validated(RunsQuery, request.args.to_dict())
     order = parse_order(query.order_by)
     _, index, stale = cached_experiment(query.experiment_name)
-    rows = index.sorted_rows(order)
-    wanted = {field: value.value if hasattr(value, "value") else value for field, value in (
-        ("model_type", query.model_type), ("model_name", query.model_name),
-        ("model_status", query.status)) if value is not None}
-    if wanted:
-        rows = [row for row in rows if all(row[1][f] == v for f, v in wanted.items())]
+    rows = matching_rows(index.sorted_rows(order), RunFilter.of(query))
     chosen, token = page(rows, order, query.limit, query.page_token)
     return ok(chosen, count=len(chosen), total=len(rows), next_page_token=token, stale=stale,
               refreshed_at=index.refreshed_at)
+
+
+@bp.get("/runs.csv")
+def runs_csv():
+    """Every matching run, streamed (``query/export.py``); the snapshot is held until done."""
+    query = validated(RunsCsvQuery, request.args.to_dict())
+    columns = parse_columns(query.columns)
+    _, index, _stale = cached_experiment(query.experiment_name)
+    runs = [run for _, run in matching_rows(index.sorted_rows(parse_order(query.order_by)),
+                                            RunFilter.of(query))]
+    body = stream_csv(runs, columns or default_columns(runs))
+    return Response(body, mimetype="text/csv",
+                    headers={"Content-Disposition": 'attachment; filename="runs.csv"'})
 
 
 @bp.get("/runs/<run_id>")
@@ -114,8 +124,11 @@ def summary():
     query = validated(SummaryQuery, request.args.to_dict())
     goal = query.goal or default_goal(query.metric)
     name, index, stale = cached_experiment(query.experiment_name)
-    data = index.memo(("summary", name, query.metric, goal),
-                      lambda: summarize(index, name, query.metric, goal))
+    run_filter = RunFilter.of(query)
+    keep = run_filter.predicate()  # a bad q is a 400 before anything is memoised
+    chosen = None if keep is None else filter(keep, index.runs.values())
+    data = index.memo(("summary", name, query.metric, goal, run_filter),
+                      lambda: summarize(index, name, query.metric, goal, chosen))
     return ok({**data, "refreshed_at": index.refreshed_at, "stale": stale}, stale=stale,
               refreshed_at=index.refreshed_at)
 
