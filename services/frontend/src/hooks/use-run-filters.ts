@@ -4,7 +4,7 @@ import { useSearchParams } from 'react-router';
 import type { RunFilters } from '@/types/api';
 
 // URL keys, short so a shared link stays readable: /metrics?type=ranking&model=bert4rec&status=active
-const KEYS = { model_type: 'type', model_name: 'model', status: 'status' } as const;
+const KEYS = { model_type: 'type', model_name: 'model', status: 'status', q: 'q' } as const;
 
 export function useRunFilters() {
   const [params, setParams] = useSearchParams();

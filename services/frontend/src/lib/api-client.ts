@@ -7,6 +7,8 @@ export class ApiError extends Error {
     message: string,
     readonly status: number,
     readonly timedOut = false,
+    /** Where a search query went wrong (0-based), when the API says. */
+    readonly position?: number,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -85,7 +87,8 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
         : response.status >= 500
           ? `The metrics API is unavailable (HTTP ${response.status}).`
           : `Unexpected answer from the metrics API (HTTP ${response.status}).`;
-    throw new ApiError(message, response.ok ? 500 : response.status);
+    const position = envelope && envelope.success === false ? envelope.position : undefined;
+    throw new ApiError(message, response.ok ? 500 : response.status, false, position ?? undefined);
   }
   return envelope as SuccessEnvelope<T>;
 }

@@ -35,7 +35,7 @@ export const handlers = [
         (!query.get('model_name') || run.model_name === query.get('model_name')) &&
         (!query.get('status') || run.model_status === query.get('status')),
     );
-    return ok(runs, { count: runs.length, next_page_token: null });
+    return ok(runs, { count: runs.length, total: runs.length, next_page_token: null });
   }),
   http.get('/api/models/runs/:runId', ({ params }) => {
     const run = db.runs.find((r) => r.run_id === params.runId);

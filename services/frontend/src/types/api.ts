@@ -66,13 +66,17 @@ export type RunFilters = {
   model_type?: string;
   model_name?: string;
   status?: string;
+  /** The search language (services/metrics-api/README.md, "Searching runs"). */
+  q?: string;
 };
 
 export type SuccessEnvelope<T> = {
   success: true;
   data: T;
   count?: number;
+  total?: number;
   next_page_token?: string | null;
 };
 
-export type ErrorEnvelope = { success: false; error: string };
+/** `position`: for a bad search query, the 0-based offset of the error. */
+export type ErrorEnvelope = { success: false; error: string; position?: number };

@@ -5,31 +5,34 @@ import type { Run, RunFilters } from '@/types/api';
 
 export const RUNS_PAGE_SIZE = 100;
 
-export type RunsPage = { runs: Run[]; count: number; nextPageToken: string | null };
+export type RunsPage = { runs: Run[]; count: number; total: number; nextPageToken: string | null };
 
 export const getRuns = async (
   filters: RunFilters,
+  orderBy: string,
   pageToken?: string,
   signal?: AbortSignal,
 ): Promise<RunsPage> => {
   const response = await api.get<Run[]>(
     '/models/runs',
-    { ...filters, limit: RUNS_PAGE_SIZE, page_token: pageToken },
+    { ...filters, order_by: orderBy, limit: RUNS_PAGE_SIZE, page_token: pageToken },
     signal,
   );
   return {
     runs: response.data,
     count: response.count ?? response.data.length,
+    total: response.total ?? response.data.length,
     nextPageToken: response.next_page_token ?? null,
   };
 };
 
-export const getRunsQueryOptions = (filters: RunFilters) =>
+export const getRunsQueryOptions = (filters: RunFilters, orderBy: string) =>
   infiniteQueryOptions({
-    queryKey: ['runs', 'list', filters],
-    queryFn: ({ pageParam, signal }) => getRuns(filters, pageParam, signal),
+    queryKey: ['runs', 'list', filters, orderBy],
+    queryFn: ({ pageParam, signal }) => getRuns(filters, orderBy, pageParam, signal),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.nextPageToken ?? undefined,
   });
 
-export const useRuns = (filters: RunFilters) => useInfiniteQuery(getRunsQueryOptions(filters));
+export const useRuns = (filters: RunFilters, orderBy: string) =>
+  useInfiniteQuery(getRunsQueryOptions(filters, orderBy));

@@ -1,12 +1,64 @@
 import { Link } from 'react-router';
 
 import { StatusBadge } from '@/components/ui/status-badge';
-import { formatMetric, formatTime } from '@/lib/format';
+import { formatMetric, formatTime, metricLabel } from '@/lib/format';
+import type { Sort } from '@/hooks/use-run-view';
 import type { Run } from '@/types/api';
 
-const COLUMNS = ['val_ndcg_at_10', 'ndcg_at_10', 'recall_at_10', 'coverage_at_100', 'training_time_seconds'];
+/** `metrics.val_ndcg_at_10` → "Val NDCG@10"; `params.model.embedding_dim` → "model.embedding_dim". */
+export function columnLabel(column: string): string {
+  if (column === 'start_time') return 'Started';
+  const [kind, ...rest] = column.split('.');
+  const key = rest.join('.');
+  return kind === 'metrics' ? metricLabel(key) : key;
+}
 
-export function RunsTable({ runs }: { runs: Run[] }) {
+export function cellText(run: Run, column: string): string {
+  const [kind, ...rest] = column.split('.');
+  const key = rest.join('.');
+  if (kind === 'metrics') return formatMetric(key, run.metrics[key]);
+  if (kind === 'params') return run.params[key] ?? '—';
+  if (kind === 'tags') return run.tags[key] ?? '—';
+  return '—';
+}
+
+function SortHeader({
+  field,
+  sort,
+  onSort,
+  className = '',
+}: {
+  field: string;
+  sort: Sort;
+  onSort: (next: Sort) => void;
+  className?: string;
+}) {
+  const active = sort.field === field;
+  return (
+    <th className={`px-3 py-2 ${className}`} aria-sort={active ? (sort.descending ? 'descending' : 'ascending') : 'none'}>
+      <button
+        type="button"
+        className="uppercase hover:text-slate-900"
+        onClick={() => onSort({ field, descending: active ? !sort.descending : true })}
+      >
+        {columnLabel(field)}
+        {active ? (sort.descending ? ' ▼' : ' ▲') : ''}
+      </button>
+    </th>
+  );
+}
+
+export function RunsTable({
+  runs,
+  columns,
+  sort,
+  onSort,
+}: {
+  runs: Run[];
+  columns: string[];
+  sort: Sort;
+  onSort: (next: Sort) => void;
+}) {
   return (
     <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
       <table className="min-w-full text-sm">
@@ -15,15 +67,15 @@ export function RunsTable({ runs }: { runs: Run[] }) {
             <th className="px-3 py-2">Run</th>
             <th className="px-3 py-2">Model</th>
             <th className="px-3 py-2">Status</th>
-            <th className="px-3 py-2">Started</th>
-            {COLUMNS.map((name) => (
-              <th key={name} className="px-3 py-2 text-right">{name}</th>
+            <SortHeader field="start_time" sort={sort} onSort={onSort} />
+            {columns.map((column) => (
+              <SortHeader key={column} field={column} sort={sort} onSort={onSort} className="text-right" />
             ))}
           </tr>
         </thead>
         <tbody className="divide-y divide-slate-100">
           {runs.map((run) => (
-            <tr key={run.run_id} data-testid="run-row">
+            <tr key={run.run_id} data-testid="run-row" data-run-id={run.run_id}>
               <td className="px-3 py-2">
                 <Link className="text-indigo-700 hover:underline" to={`/metrics/runs/${run.run_id}`}>
                   {run.run_name || run.run_id}
@@ -32,8 +84,10 @@ export function RunsTable({ runs }: { runs: Run[] }) {
               <td className="px-3 py-2">{run.model_name} <span className="text-slate-400">({run.model_type})</span></td>
               <td className="px-3 py-2"><StatusBadge modelStatus={run.model_status} runStatus={run.status} /></td>
               <td className="px-3 py-2 whitespace-nowrap">{formatTime(run.start_time)}</td>
-              {COLUMNS.map((name) => (
-                <td key={name} className="px-3 py-2 text-right tabular-nums">{formatMetric(name, run.metrics[name])}</td>
+              {columns.map((column) => (
+                <td key={column} className="px-3 py-2 text-right tabular-nums" data-column={column}>
+                  {cellText(run, column)}
+                </td>
               ))}
             </tr>
           ))}

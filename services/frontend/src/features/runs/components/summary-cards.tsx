@@ -4,6 +4,8 @@ import { ErrorState } from '@/components/ui/error-state';
 import { LoadingBlock, Skeleton } from '@/components/ui/skeleton';
 import { StatusBadge } from '@/components/ui/status-badge';
 import { formatMetric, metricLabel } from '@/lib/format';
+import { formatInteger } from '@/lib/format-number';
+import type { RunFilters } from '@/types/api';
 
 import { useSummary } from '../api/get-summary';
 
@@ -24,15 +26,15 @@ function Counts({ counts }: { counts: Record<string, number> }) {
       {entries.map(([key, value]) => (
         <div key={key} className="flex justify-between">
           <dt className="text-slate-600">{key}</dt>
-          <dd className="font-semibold tabular-nums">{value}</dd>
+          <dd className="font-semibold tabular-nums">{formatInteger(value)}</dd>
         </div>
       ))}
     </dl>
   );
 }
 
-export function SummaryCards() {
-  const summary = useSummary();
+export function SummaryCards({ filters = {} }: { filters?: RunFilters }) {
+  const summary = useSummary(filters);
 
   if (summary.isPending)
     return (
@@ -50,8 +52,8 @@ export function SummaryCards() {
 
   return (
     <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-5">
-      <Card title="Total runs" testId="summary-total">
-        <p data-testid="total-runs" className="text-3xl font-bold tabular-nums">{data.total_runs}</p>
+      <Card title={Object.values(filters).some(Boolean) ? 'Matching runs' : 'Total runs'} testId="summary-total">
+        <p data-testid="total-runs" className="text-3xl font-bold tabular-nums">{formatInteger(data.total_runs)}</p>
       </Card>
       <Card title="By model type"><Counts counts={data.counts_by_type} /></Card>
       <Card title="By status"><Counts counts={data.counts_by_status} /></Card>
