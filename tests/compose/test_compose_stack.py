@@ -1,0 +1,184 @@
+"""The compose stack for real: every image built, the stack up, `make train` run in the trainer
+container; then checked only through the published loopback ports (the dashboard's /api and
+MLflow's port), except for what only the engine can tell (users, images)."""
+
+from __future__ import annotations
+
+import filecmp
+import json
+import subprocess
+import threading
+import time
+from pathlib import Path
+
+import pytest
+import requests
+import yaml
+from mlflow.tracking import MlflowClient
+from playwright.sync_api import expect
+
+pytestmark = [pytest.mark.compose, pytest.mark.timeout(5400)]
+
+MODELS = {"two-tower": "retrieval", "bert4rec": "ranking", "popularity": "baseline"}
+OUTPUT_DIRS = {"two-tower": "two_tower", "bert4rec": "bert4rec", "popularity": "popularity"}
+
+
+def api_runs(stack) -> list[dict]:
+    body = stack.api("/models/runs", limit=100).json()
+    assert body["success"] is True, body
+    return body["data"]
+
+
+def registered_models(stack) -> list[str]:
+    config = yaml.safe_load((stack.workdir / "configs" / "mlflow.yaml").read_text())
+    return sorted(config["registered_models"].values())
+
+
+def download(client: MlflowClient, run_id: str, path: str, target: Path) -> Path:
+    target.mkdir(parents=True, exist_ok=True)
+    return Path(client.download_artifacts(run_id, path, str(target)))
+
+
+def matching_artifacts(client: MlflowClient, run: dict, workdir: Path) -> list[str]:
+    """Artifacts of a run that DVC also wrote as files of the same name in the checkout."""
+    local = workdir / "models" / OUTPUT_DIRS[run["model_name"]]
+    return sorted(a.path for a in client.list_artifacts(run["run_id"])
+                  if not a.is_dir and (local / a.path).is_file())
+
+
+def test_make_train_logs_every_model_with_metrics(stack):
+    runs = api_runs(stack)
+    assert {run["model_name"]: run["model_type"] for run in runs} == MODELS
+    for run in runs:
+        assert run["status"] == "FINISHED", run
+        for metric in ("recall_at_10", "ndcg_at_10", "training_time_seconds"):
+            assert 0 <= run["metrics"][metric] < float("inf"), (run["model_name"], metric)
+
+
+def test_artifacts_download_byte_identical_through_mlflow(stack, tmp_path):
+    client = MlflowClient(stack.mlflow)
+    for run in api_runs(stack):
+        names = matching_artifacts(client, run, stack.workdir)
+        assert names, f"{run['model_name']}: no artifact matches a file DVC wrote"
+        local = stack.workdir / "models" / OUTPUT_DIRS[run["model_name"]]
+        for name in names:
+            fetched = download(client, run["run_id"], name, tmp_path / run["run_id"])
+            assert filecmp.cmp(fetched, local / name, shallow=False), (run["model_name"], name)
+
+
+def test_both_registered_models_have_a_version(stack):
+    client = MlflowClient(stack.mlflow)
+    for name in registered_models(stack):
+        versions = client.search_model_versions(f"name='{name}'")
+        assert versions, f"{name} has no version"
+
+
+def test_dashboard_shows_the_runs(stack, page):
+    runs = api_runs(stack)
+    page.goto(stack.web + "/metrics")
+    expect(page.get_by_test_id("total-runs")).to_have_text(str(len(runs)))
+    cards = page.locator("[data-testid=run-card]")
+    expect(cards).to_have_count(len(runs))
+    for run in runs:
+        expect(cards.filter(has_text=run["run_name"])).to_have_count(1)
+
+
+def snapshot(stack, client: MlflowClient, tmp_path: Path) -> dict:
+    """Runs, their metrics and loss histories, one artifact's bytes each, the registry aliases."""
+    state: dict = {"runs": {}, "aliases": {}}
+    for run in api_runs(stack):
+        history = stack.api(f"/models/runs/{run['run_id']}/metrics/train_loss/history").json()
+        names = matching_artifacts(client, run, stack.workdir)
+        artifact = download(client, run["run_id"], names[0], tmp_path / run["run_id"])
+        state["runs"][run["run_id"]] = {"metrics": run["metrics"], "history": history,
+                                        "artifact": (names[0], artifact.read_bytes())}
+    for name in registered_models(stack):
+        state["aliases"][name] = {alias: version for alias, version in
+                                  client.get_registered_model(name).aliases.items()}
+    return state
+
+
+def test_down_and_up_keeps_runs_histories_artifacts_and_aliases(stack, tmp_path):
+    client = MlflowClient(stack.mlflow)
+    for name in registered_models(stack):
+        newest = max(client.search_model_versions(f"name='{name}'"), key=lambda v: int(v.version))
+        client.set_registered_model_alias(name, "champion", newest.version)
+    before = snapshot(stack, client, tmp_path / "before")
+    assert all(before["aliases"].values()) and len(before["runs"]) == len(MODELS)
+    stack.compose("down")  # volumes kept
+    assert stack.container_ids() == []
+    stack.compose("up", "-d", "--wait", timeout=900)
+    stack.wait_for_api()
+    assert snapshot(stack, client, tmp_path / "after") == before
+
+
+def test_mlflow_restart_gives_json_503_then_recovers(stack):
+    run = api_runs(stack)[0]
+    path = f"/models/runs/{run['run_id']}"  # run details always read MLflow itself
+    seen: list[tuple[int, dict | None]] = []
+    stop = threading.Event()
+
+    def poll() -> None:
+        while not stop.is_set():
+            try:
+                response = stack.api(path)
+                try:
+                    body = response.json()
+                except ValueError:
+                    body = None
+                seen.append((response.status_code, body))
+            except requests.RequestException:
+                seen.append((0, None))
+            time.sleep(0.2)
+
+    poller = threading.Thread(target=poll, daemon=True)
+    poller.start()
+    try:
+        stack.compose("restart", "mlflow-server", timeout=300)
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline and not (
+                any(status == 503 for status, _ in seen) and seen[-1][0] == 200):
+            time.sleep(0.5)
+    finally:
+        stop.set()
+        poller.join(10)
+    statuses = [status for status, _ in seen]
+    assert 503 in statuses, f"never saw 503 while mlflow-server restarted: {set(statuses)}"
+    assert set(statuses) <= {200, 503}, f"answers other than 200/JSON 503: {set(statuses)}"
+    for status, body in seen:
+        if status == 503:
+            assert body is not None and body["success"] is False and body["error"], body
+    assert statuses[-1] == 200, "the API did not recover after mlflow-server restarted"
+    assert stack.api(path).json()["data"]["metrics"] == run["metrics"]
+
+
+def test_every_container_runs_as_non_root(stack):
+    for container in stack.container_ids():
+        name = stack.run("docker", "inspect", "-f", "{{.Name}}", container).stdout.strip()
+        uids = stack.run("docker", "top", container, "-eo", "uid").stdout.split()[1:]
+        assert uids and "0" not in uids, f"{name} runs processes as root: {uids}"
+    config = json.loads(stack.compose("--profile", "train", "config", "--format", "json").stdout)
+    trainer_user = config["services"]["trainer"]["user"]
+    assert not trainer_user.startswith(("0:", "root")), trainer_user
+
+
+def test_no_secret_in_any_image(stack):
+    secret_values = stack.secret_values()
+    assert len(secret_values) >= 3, secret_values
+    for image in stack.image_names():
+        history = stack.run("docker", "history", "--no-trunc", "--format", "{{.CreatedBy}}",
+                            image).stdout
+        inspect = stack.run("docker", "image", "inspect", image).stdout
+        for value in secret_values:
+            assert value not in history and value not in inspect, f"a secret is in {image}"
+
+
+def test_trainer_wrote_dvc_outputs_as_the_checkout_owner(stack):
+    owner = stack.workdir.stat().st_uid
+    for name in OUTPUT_DIRS.values():
+        metrics = stack.workdir / "models" / name / "metrics.json"
+        assert metrics.is_file() and metrics.stat().st_uid == owner, metrics
+    dvc_status = subprocess.run(
+        ["git", "-c", "safe.directory=*", "status", "--porcelain", "dvc.lock"],
+        cwd=stack.workdir, capture_output=True, text=True, check=True).stdout
+    assert dvc_status.strip(), "make train did not record the pipeline in dvc.lock"
