@@ -7,7 +7,7 @@
 # the team's machines), never the project's own Dockerfiles.
 set -euo pipefail
 cd "$(dirname "$0")/local-bases"
-TAG=movie-genie-local
+TAG=${LOCAL_BASES_TAG:-movie-genie-local}
 NODE_VERSION=20.19.5 NPM_VERSION=10.8.2 SEAWEEDFS_VERSION=4.48
 HOST_CA=/etc/ssl/certs/ca-certificates.crt
 work=$(mktemp -d)
