@@ -12,7 +12,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 started=$(date +%s)
 log() { echo "compose-stage: $*"; }
-export DOCKER_BUILDKIT=1 COMPOSE_PROGRESS=${COMPOSE_PROGRESS:-quiet}
+export COMPOSE_PROGRESS=${COMPOSE_PROGRESS:-quiet}
 
 private=no
 if ! docker version >/dev/null 2>&1 || [ "${COMPOSE_STAGE_ENGINE:-}" = private ]; then
@@ -25,6 +25,7 @@ fi
 
 wheels_pid=
 before_forward=$(sysctl -n net.ipv4.ip_forward)
+before_policy=$(iptables -S FORWARD 2>/dev/null | sed -n 's/^-P FORWARD //p')
 cleanup() {
   local status=$?
   set +e
@@ -37,7 +38,7 @@ cleanup() {
     | xargs -r docker image rm -f >/dev/null
   if [ "$private" = yes ]; then docker builder prune -af >/dev/null; else docker builder prune -f >/dev/null; fi
   if [ "$private" = yes ]; then scripts/docker/engine.sh stop; fi
-  if ! scripts/docker/check-clean.sh "$private" "$before_forward"; then status=1; fi
+  if ! scripts/docker/check-clean.sh "$private" "$before_forward" "$before_policy"; then status=1; fi
   log "took $(( $(date +%s) - started )) s (budget 900 s on 2 cores)"
   exit "$status"
 }

@@ -2,15 +2,16 @@
 # Fails unless the compose stage left nothing behind: no container, volume, network or image of
 # its projects (mg-stage-*); after a private engine (whose data-root, build cache included, is
 # deleted) also no dockerd, no DOCKER iptables chains, no docker0, forwarding as it was.
-#   scripts/docker/check-clean.sh PRIVATE(yes|no) IP_FORWARD_BEFORE
+#   scripts/docker/check-clean.sh PRIVATE(yes|no) IP_FORWARD_BEFORE FORWARD_POLICY_BEFORE
 set -uo pipefail
-private=$1 forward_before=$2
+private=$1 forward_before=$2 policy_before=${3:-}
 problems=()
 if [ "$private" = yes ]; then
   pgrep -f -- "--exec-root ${ENGINE_DIR:-/tmp/movie-genie-engine}/exec" >/dev/null && problems+=("a private dockerd still runs")
   [ -e "${ENGINE_DIR:-/tmp/movie-genie-engine}" ] && problems+=("engine folder left")
   iptables-save 2>/dev/null | grep -q 'DOCKER' && problems+=("DOCKER iptables chains left")
-  ip link show docker0 >/dev/null 2>&1 && problems+=("docker0 left")
+  ip -o link show type bridge | grep -qE ': (docker0|br-[0-9a-f]{12})[:@]' && problems+=("docker0 or a compose bridge left")
+  [ "$(iptables -S FORWARD | sed -n 's/^-P FORWARD //p')" = "$policy_before" ] || problems+=("FORWARD policy changed")
   [ "$(sysctl -n net.ipv4.ip_forward)" = "$forward_before" ] || problems+=("ip_forward changed")
 else
   label=label=com.docker.compose.project

@@ -14,6 +14,8 @@ export DOCKER_HOST=unix://$SOCK DOCKER_CONFIG=$ENGINE_DIR/config
 
 say() { echo "engine: $*" >&2; }
 
+bridges() { ip -o link show type bridge 2>/dev/null | awk -F': ' '{print $2}' | cut -d@ -f1 | sort -u; }
+
 docker_chains() { iptables-save 2>/dev/null | sed -n 's/^:\(DOCKER[^ ]*\) .*/\1/p' | sort -u; }
 
 install_engine() {
@@ -43,9 +45,10 @@ start() {
   fi
   install_engine
   mkdir -p "$ENGINE_DIR"
-  # What stop must restore: the forwarding switch, and whether docker0 / DOCKER chains pre-existed.
+  # What stop must restore: the forwarding switch, the FORWARD policy, which bridges (docker0,
+  # compose networks' br-*) and DOCKER chains were there before.
   sysctl -n net.ipv4.ip_forward > "$ENGINE_DIR/ip_forward.before"
-  if ip link show docker0 >/dev/null 2>&1; then echo yes; else echo no; fi > "$ENGINE_DIR/docker0.before"
+  bridges > "$ENGINE_DIR/bridges.before"
   docker_chains > "$ENGINE_DIR/chains.before"
   iptables -S FORWARD 2>/dev/null | sed -n 's/^-P FORWARD //p' > "$ENGINE_DIR/forward-policy.before"
   dockerd --data-root "$ENGINE_DIR/data" --exec-root "$ENGINE_DIR/exec" \
@@ -65,7 +68,7 @@ undo_iptables() {
   local table line chain
   for table in filter nat; do
     # Rules in the built-in chains that point into docker's chains or at docker0.
-    iptables-save -t "$table" | grep -E '^-A (INPUT|FORWARD|OUTPUT|PREROUTING|POSTROUTING) .*(DOCKER|docker0)' \
+    { iptables-save -t "$table" | grep -E '^-A (INPUT|FORWARD|OUTPUT|PREROUTING|POSTROUTING) .*(DOCKER|docker0|br-[0-9a-f]{12})' || true; } \
       | while read -r line; do eval "iptables -t $table -D ${line#-A }"; done
     for chain in $(iptables-save -t "$table" | sed -n 's/^:\(DOCKER[^ ]*\) .*/\1/p'); do
       grep -qx "$chain" "$ENGINE_DIR/chains.before" 2>/dev/null || iptables -t "$table" -F "$chain"
@@ -79,7 +82,7 @@ undo_iptables() {
 stop() {
   [ -d "$ENGINE_DIR" ] || return 0
   if [ -f "$ENGINE_DIR/dockerd.pid" ]; then
-    local pid; pid=$(cat "$ENGINE_DIR/dockerd.pid")
+    local pid bridge; pid=$(cat "$ENGINE_DIR/dockerd.pid")
     if kill -0 "$pid" 2>/dev/null; then
       kill -TERM "$pid"
       for _ in $(seq 1 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
@@ -92,9 +95,9 @@ stop() {
     [ -s "$ENGINE_DIR/forward-policy.before" ] && iptables -P FORWARD "$(cat "$ENGINE_DIR/forward-policy.before")"
   fi
   [ -f "$ENGINE_DIR/ip_forward.before" ] && sysctl -q -w "net.ipv4.ip_forward=$(cat "$ENGINE_DIR/ip_forward.before")"
-  if [ "$(cat "$ENGINE_DIR/docker0.before" 2>/dev/null)" = no ] && ip link show docker0 >/dev/null 2>&1; then
-    ip link delete docker0
-  fi
+  for bridge in $(bridges | grep -E '^(docker0|br-[0-9a-f]{12})$'); do
+    grep -qx "$bridge" "$ENGINE_DIR/bridges.before" 2>/dev/null || ip link delete "$bridge"
+  done
   # Mounts left by a killed daemon would keep the data-root busy.
   grep -o " $ENGINE_DIR/[^ ]*" /proc/mounts | sort -r | xargs -r -n1 umount -l 2>/dev/null || true
   rm -rf "$ENGINE_DIR"

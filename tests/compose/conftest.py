@@ -6,13 +6,27 @@ which provides the Docker engine, the base images and the torch wheel source.
 
 from __future__ import annotations
 
+import signal
+import sys
+
 import pytest
 
 from tests.compose.stack import ComposeStack
 
 
+@pytest.fixture(scope="session", autouse=True)
+def proxied_downloads_only():
+    """MLflow advertises presigned downloads straight from the S3 service, whose address only the
+    compose network knows: clients outside it download through the server (README says so)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("MLFLOW_ENABLE_PROXY_MULTIPART_DOWNLOAD", "false")
+        yield
+
+
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory):
+    # SIGTERM (a CI timeout, Ctrl-C's cousin) unwinds so that the stack still comes down.
+    signal.signal(signal.SIGTERM, lambda signum, _frame: sys.exit(128 + signum))
     stack = ComposeStack(tmp_path_factory.mktemp("compose-checkout"))
     stack.prepare()
     try:

@@ -23,6 +23,8 @@ from tests.harness.process import free_port
 
 REPO = Path(__file__).resolve().parents[2]
 OVERRIDE = "compose.stage.yml"
+# Demo-sized training by default; COMPOSE_STAGE_CONFIGS=configs/smoke for a quicker look.
+SIZED_CONFIGS = os.environ.get("COMPOSE_STAGE_CONFIGS", "configs/demo")
 TRAINER_UID = 10001  # the trainer image's user: owns the copy when the stage runs as root
 
 
@@ -43,11 +45,11 @@ def copy_checkout(target: Path) -> None:
         if source.is_file():
             (target / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, target / name)
-    for config in sorted((target / "configs" / "demo").glob("*.yaml")):
+    for config in sorted((target / SIZED_CONFIGS).glob("*.yaml")):
         base = target / "configs" / config.name
         merged = deep_merge(yaml.safe_load(base.read_text()) or {},
                             yaml.safe_load(config.read_text()) or {})
-        base.write_text(f"# demo-sized: merged with configs/demo/{config.name}\n"
+        base.write_text(f"# merged with {SIZED_CONFIGS}/{config.name}\n"
                         + yaml.safe_dump(merged, sort_keys=False))
     git = ["git", "-c", "user.name=compose-stage", "-c", "user.email=stage@localhost"]
     subprocess.run([*git, "init", "-q"], cwd=target, check=True)

@@ -19,8 +19,12 @@ from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.compose, pytest.mark.timeout(5400)]
 
+# At least these (other baselines may come and go); DVC writes each model's files to models/<dir>.
 MODELS = {"two-tower": "retrieval", "bert4rec": "ranking", "popularity": "baseline"}
-OUTPUT_DIRS = {"two-tower": "two_tower", "bert4rec": "bert4rec", "popularity": "popularity"}
+
+
+def output_dir(workdir: Path, model_name: str) -> Path:
+    return workdir / "models" / model_name.replace("-", "_")
 
 
 def api_runs(stack) -> list[dict]:
@@ -41,14 +45,16 @@ def download(client: MlflowClient, run_id: str, path: str, target: Path) -> Path
 
 def matching_artifacts(client: MlflowClient, run: dict, workdir: Path) -> list[str]:
     """Artifacts of a run that DVC also wrote as files of the same name in the checkout."""
-    local = workdir / "models" / OUTPUT_DIRS[run["model_name"]]
+    local = output_dir(workdir, run["model_name"])
     return sorted(a.path for a in client.list_artifacts(run["run_id"])
                   if not a.is_dir and (local / a.path).is_file())
 
 
 def test_make_train_logs_every_model_with_metrics(stack):
     runs = api_runs(stack)
-    assert {run["model_name"]: run["model_type"] for run in runs} == MODELS
+    logged = {run["model_name"]: run["model_type"] for run in runs}
+    assert logged.items() >= MODELS.items(), logged
+    assert len(logged) == len(runs), "one run per model"
     for run in runs:
         assert run["status"] == "FINISHED", run
         for metric in ("recall_at_10", "ndcg_at_10", "training_time_seconds"):
@@ -60,7 +66,7 @@ def test_artifacts_download_byte_identical_through_mlflow(stack, tmp_path):
     for run in api_runs(stack):
         names = matching_artifacts(client, run, stack.workdir)
         assert names, f"{run['model_name']}: no artifact matches a file DVC wrote"
-        local = stack.workdir / "models" / OUTPUT_DIRS[run["model_name"]]
+        local = output_dir(stack.workdir, run["model_name"])
         for name in names:
             fetched = download(client, run["run_id"], name, tmp_path / run["run_id"])
             assert filecmp.cmp(fetched, local / name, shallow=False), (run["model_name"], name)
@@ -104,7 +110,7 @@ def test_down_and_up_keeps_runs_histories_artifacts_and_aliases(stack, tmp_path)
         newest = max(client.search_model_versions(f"name='{name}'"), key=lambda v: int(v.version))
         client.set_registered_model_alias(name, "champion", newest.version)
     before = snapshot(stack, client, tmp_path / "before")
-    assert all(before["aliases"].values()) and len(before["runs"]) == len(MODELS)
+    assert all(before["aliases"].values()) and len(before["runs"]) >= len(MODELS)
     stack.compose("down")  # volumes kept
     assert stack.container_ids() == []
     stack.compose("up", "-d", "--wait", timeout=900)
@@ -175,8 +181,8 @@ def test_no_secret_in_any_image(stack):
 
 def test_trainer_wrote_dvc_outputs_as_the_checkout_owner(stack):
     owner = stack.workdir.stat().st_uid
-    for name in OUTPUT_DIRS.values():
-        metrics = stack.workdir / "models" / name / "metrics.json"
+    for name in MODELS:
+        metrics = output_dir(stack.workdir, name) / "metrics.json"
         assert metrics.is_file() and metrics.stat().st_uid == owner, metrics
     dvc_status = subprocess.run(
         ["git", "-c", "safe.directory=*", "status", "--porcelain", "dvc.lock"],
