@@ -1,6 +1,6 @@
 import '@testing-library/jest-dom/vitest';
 
-import { cleanup } from '@testing-library/react';
+import { cleanup, configure } from '@testing-library/react';
 
 import { server } from './server';
 
@@ -15,6 +15,10 @@ class ResizeObserverStub {
   unobserve() {}
   disconnect() {}
 }
+// Charts are lazy chunks: on a loaded 2-core CI machine their first import can take seconds, so
+// findBy*/waitFor wait up to 12 s (inside the 30 s test timeout) instead of 1 s.
+configure({ asyncUtilTimeout: 12000 });
+
 globalThis.ResizeObserver ??= ResizeObserverStub as unknown as typeof ResizeObserver;
 
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
