@@ -161,7 +161,8 @@ def test_mlflow_restart_gives_json_503_then_recovers(stack):
 def test_every_container_runs_as_non_root(stack):
     for container in stack.container_ids():
         name = stack.run("docker", "inspect", "-f", "{{.Name}}", container).stdout.strip()
-        uids = stack.run("docker", "top", container, "-eo", "uid").stdout.split()[1:]
+        rows = stack.run("docker", "top", container, "-eo", "pid,uid").stdout.splitlines()[1:]
+        uids = [row.split()[1] for row in rows]
         assert uids and "0" not in uids, f"{name} runs processes as root: {uids}"
     config = json.loads(stack.compose("--profile", "train", "config", "--format", "json").stdout)
     trainer_user = config["services"]["trainer"]["user"]
