@@ -13,6 +13,9 @@
 3. Measures, sequentially in the same run: `GET /api/models/summary`, `GET /api/models/runs?
    limit=100`, and MLflow's own `search_runs` for the same first page (100 newest runs), as the
    baseline. Targets: summary p50 <= 100 ms; runs page p50 <= 1.2 x MLflow's search p50.
+   Search (issue 16): a `q` that matches about half the runs, sorted by a metric, first page of
+   100: p50 <= 50 ms; `GET /api/models/runs.csv` of every run: <= 3 s, and the serving worker's
+   memory grows by well under the size of the CSV (sampled while it streams).
 4. Load: 50 concurrent clients (threads, one keep-alive session each) for 30 s, alternating
    summary and runs; prints errors and p50/p95/p99.
 Results also land in bench-results/bench_api.json. Exit status 1 when a target is missed.
@@ -22,23 +25,21 @@ from __future__ import annotations
 
 import json
 import os
-import random
 import statistics
 import sys
 import tempfile
 import threading
 import time
-import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import psycopg2  # noqa: E402
+import psutil  # noqa: E402
 import requests  # noqa: E402
 from mlflow.tracking import MlflowClient  # noqa: E402
-from psycopg2.extras import execute_values  # noqa: E402
 
+from tests.harness.bulk_runs import seed  # noqa: E402
 from tests.harness.mlflow_server import MlflowServer  # noqa: E402
 from tests.harness.postgres import PostgresCluster  # noqa: E402
 from tests.harness.process import ManagedProcess, free_port, http_ok  # noqa: E402
@@ -50,61 +51,6 @@ CLIENTS, LOAD_SECONDS = 50, float(os.environ.get("BENCH_API_LOAD_SECONDS", "30")
 WORKERS = 2
 EXPERIMENT = "movie-genie-models"
 SERVICE = ROOT / "services" / "metrics-api"
-FINAL = [f"{m}_at_{k}" for m in ("recall", "ndcg", "coverage") for k in (10, 50, 100)]
-EPOCH = ["train_loss", "val_loss", "learning_rate"]
-EXTRA = ["num_users", "num_movies", "num_interactions", "total_parameters",
-         "training_time_seconds"]
-MODELS = [("two-tower", "retrieval"), ("bert4rec", "ranking")]
-
-
-def seed(database_uri: str, experiment_id: str, count: int) -> float:
-    """Insert ``count`` runs shaped like the tracking code's into MLflow's tables."""
-    started = time.monotonic()
-    dsn = database_uri.replace("postgresql+psycopg2://", "postgresql://")
-    rng = random.Random(0)
-    now = int(time.time() * 1000)
-    runs, tags, params, metrics, latest = [], [], [], [], []
-    for i in range(count):
-        run_id = uuid.uuid4().hex
-        model_name, model_type = MODELS[i % 2]
-        start = now - (count - i) * 60_000  # one a minute, the last one newest
-        failed = i % 25 == 0
-        status = "FAILED" if failed else "FINISHED"
-        name = f"{model_name}-{time.strftime('%Y%m%d-%H%M%S', time.gmtime(start / 1000))}"
-        runs.append((run_id, name, "LOCAL", "", "", "bench", status, start, start + 50_000,
-                     None, "", "active", f"mlflow-artifacts:/{experiment_id}/{run_id}/artifacts",
-                     int(experiment_id)))
-        run_tags = {"mlflow.runName": name, "model_type": model_type, "model_name": model_name,
-                    "framework": "pytorch", "status": "failed" if failed else "inactive",
-                    "dvc_pipeline": "true", "dvc_stage": f"train_{model_name.replace('-', '_')}",
-                    "git_commit": f"{rng.getrandbits(160):040x}", "data_version": "md5:bench",
-                    "dataset": "ml-100k"}
-        tags += [(k, v, run_id) for k, v in run_tags.items()]
-        run_params = {f"model.p{j}": str(rng.randint(1, 512)) for j in range(10)}
-        run_params.update({f"training.p{j}": str(rng.random()) for j in range(10)})
-        run_params.update({f"data.p{j}": str(j) for j in range(5)})
-        params += [(k, v, run_id) for k, v in run_params.items()]
-        values = {k: rng.random() for k in EPOCH + ([] if failed else FINAL + EXTRA)}
-        for key, value in values.items():
-            metrics.append((key, value, start + 40_000, run_id, 10, False))
-            latest.append((key, value, start + 40_000, 10, False, run_id))
-    with psycopg2.connect(dsn) as connection, connection.cursor() as cursor:
-        execute_values(cursor, "INSERT INTO runs (run_uuid, name, source_type, source_name, "
-                       "entry_point_name, user_id, status, start_time, end_time, deleted_time, "
-                       "source_version, lifecycle_stage, artifact_uri, experiment_id) VALUES %s",
-                       runs, page_size=2000)
-        execute_values(cursor, "INSERT INTO tags (key, value, run_uuid) VALUES %s", tags,
-                       page_size=5000)
-        execute_values(cursor, "INSERT INTO params (key, value, run_uuid) VALUES %s", params,
-                       page_size=5000)
-        execute_values(cursor, "INSERT INTO metrics (key, value, timestamp, run_uuid, step, "
-                       "is_nan) VALUES %s", metrics, page_size=5000)
-        execute_values(cursor, "INSERT INTO latest_metrics (key, value, timestamp, step, "
-                       "is_nan, run_uuid) VALUES %s", latest, page_size=5000)
-        cursor.execute("ANALYZE")
-    return time.monotonic() - started
-
-
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
@@ -165,6 +111,29 @@ def load(base: str, seconds: float) -> dict:
             "requests_per_s": len(latencies) / seconds}
 
 
+SEARCH = ("/api/models/runs?limit=100&order_by=metrics.val_ndcg_at_10%20DESC"
+          "&q=metrics.train_loss%20%3C%200.5%20and%20run_name%20LIKE%20'%25-%25'")
+
+
+def stream_csv(base: str, workers: list[psutil.Process]) -> dict:
+    """Download runs.csv of every run; sample the workers' memory while it streams."""
+    before = {w.pid: w.memory_info().rss for w in workers}
+    peak = dict(before)
+    size = rows = 0
+    start = time.perf_counter()
+    with requests.get(f"{base}/api/models/runs.csv", stream=True, timeout=120) as response:
+        response.raise_for_status()
+        for chunk in response.iter_content(chunk_size=64 * 1024):
+            size += len(chunk)
+            rows += chunk.count(b"\r\n")
+            for worker in workers:
+                peak[worker.pid] = max(peak[worker.pid], worker.memory_info().rss)
+    seconds = time.perf_counter() - start
+    growth = max(peak[pid] - before[pid] for pid in before)
+    return {"seconds": seconds, "bytes": size, "data_rows": rows - 1,
+            "worker_rss_growth_bytes": growth}
+
+
 def wait_for_warm_workers(log_path: Path, timeout: float = 600) -> float:
     started = time.monotonic()
     while time.monotonic() - started < timeout:
@@ -222,6 +191,15 @@ def main() -> int:
                     [experiment_id], max_results=100, order_by=["attributes.start_time DESC"]),
                     BASELINE_REQUESTS)),
             }
+            matched = get_ok(session, f"{base}{SEARCH}")
+            top = [r["metrics"]["val_ndcg_at_10"] for r in matched["data"]]
+            assert top == sorted(top, reverse=True), "search page not sorted by the metric"
+            for _ in range(10):
+                get_ok(session, f"{base}{SEARCH}")
+            results["search_half_sorted_by_metric"] = stats(timed(
+                lambda: get_ok(session, f"{base}{SEARCH}"), SEQUENTIAL))
+        workers = psutil.Process(api.process.pid).children()
+        csv_result = stream_csv(base, workers)
         results["load"] = load(base, LOAD_SECONDS)
     finally:
         for process in (api, server):
@@ -234,22 +212,37 @@ def main() -> int:
         "summary p50 <= 100 ms": results["summary"]["p50_ms"] <= 100,
         "runs page p50 <= 1.2 x MLflow search_runs p50": ratio <= 1.2,
         "load: zero errors": results["load"]["errors"] == 0,
+        "search (half the runs, sorted by a metric) p50 <= 50 ms":
+            results["search_half_sorted_by_metric"]["p50_ms"] <= 50,
+        f"runs.csv has all {RUNS} runs": csv_result["data_rows"] == RUNS,
+        "runs.csv of every run <= 3 s": csv_result["seconds"] <= 3,
+        "runs.csv: worker memory grew < 1/4 of the CSV's size":
+            csv_result["worker_rss_growth_bytes"] < csv_result["bytes"] / 4,
     }
     print(f"\nmetrics-api at {RUNS} runs (gunicorn {WORKERS} workers; same machine, same run)")
     print(f"{'':34} {'p50 ms':>9} {'p95 ms':>9} {'p99 ms':>9} {'n':>6}")
     for name, row in results.items():
+        if name == "load":
+            continue
         print(f"{name:34} {row['p50_ms']:9.1f} {row['p95_ms']:9.1f} {row['p99_ms']:9.1f} "
               f"{row['n']:6d}")
     print(f"\nruns page / MLflow search_runs (p50): {ratio:.3f}")
     print(f"load: {CLIENTS} clients x {LOAD_SECONDS:.0f} s, {results['load']['requests_per_s']:.0f}"
           f" req/s, errors {results['load']['errors']} {results['load']['error_kinds']}, "
           f"p99 {results['load']['p99_ms']:.1f} ms")
+    print(f"search: {matched['total']} of {RUNS} runs match "
+          f"(q = metrics.train_loss < 0.5 and run_name LIKE '%-%'), sorted by val_ndcg_at_10")
+    print(f"runs.csv: {csv_result['data_rows']} rows, {csv_result['bytes'] / 1e6:.1f} MB in "
+          f"{csv_result['seconds']:.2f} s; serving worker RSS grew "
+          f"{csv_result['worker_rss_growth_bytes'] / 1e6:.1f} MB while streaming "
+          f"({csv_result['worker_rss_growth_bytes'] / csv_result['bytes']:.2f} x the CSV size)")
     for name, passed in checks.items():
         print(f"  [{'PASS' if passed else 'FAIL'}] {name}")
     out = ROOT / "bench-results"
     out.mkdir(exist_ok=True)
     (out / "bench_api.json").write_text(json.dumps(
         {"runs": RUNS, "workers": WORKERS, "results": results, "runs_page_vs_mlflow": ratio,
+         "search_matched": matched["total"], "csv": csv_result,
          "checks": checks}, indent=2))
     return 0 if all(checks.values()) else 1
 

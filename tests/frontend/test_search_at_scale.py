@@ -1,0 +1,148 @@
+"""Headless Chromium over 10,000 runs: search, sort, export and the settings chart.
+
+The runs go straight into the harness MLflow server's Postgres tables (tests/harness/bulk_runs.py,
+the benchmark's seeder); the API under gunicorn and nginx serve them as in production. Expected
+values come from Postgres with SQL, not from the API under test.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import time
+import uuid
+
+import psycopg2
+import pytest
+import requests
+from mlflow.tracking import MlflowClient
+from playwright.sync_api import Page, expect
+
+from tests.frontend.metrics_api_server import start_metrics_api
+from tests.frontend.nginx_server import NginxFrontend
+from tests.harness.bulk_runs import seed
+
+RUNS = 10_000
+QUERY = "metrics.train_loss < 0.5 and model_name = 'bert4rec'"
+ROWS = "[data-testid=run-row]"
+
+
+@pytest.fixture(scope="module")
+def scale(postgres, mlflow_server, frontend_dist, tmp_path_factory):
+    name = f"scale-{uuid.uuid4().hex[:8]}"
+    experiment_id = MlflowClient(mlflow_server.url).create_experiment(name)
+    seed(postgres.uri, experiment_id, RUNS)
+    # Loading 10,000 runs pages through MLflow's search: on a busy machine a page can take longer
+    # than the API's default 5 s MLflow timeout, which is meant for a dead server, not a slow one.
+    process, api_url = start_metrics_api(tmp_path_factory.mktemp("scale-api"), mlflow_server.url,
+                                         name, "unused-token", mlflow_server.url,
+                                         MLFLOW_HTTP_REQUEST_TIMEOUT="120",
+                                         METRICS_API_WORKERS="1")  # one load of 10,000 runs
+    # A request waits (up to 2 minutes, then 503 "still loading") for the cache to load.
+    deadline = time.monotonic() + 900
+    while True:
+        summary = requests.get(f"{api_url}/api/models/summary", timeout=600)
+        if summary.status_code != 503 or time.monotonic() > deadline:
+            break
+    assert summary.status_code == 200, summary.text
+    assert summary.json()["data"]["total_runs"] == RUNS
+    web = NginxFrontend(tmp_path_factory.mktemp("scale-nginx"), frontend_dist, api_url).start()
+    yield {"url": web.url, "experiment_id": experiment_id, "dsn": postgres.uri.replace(
+        "postgresql+psycopg2://", "postgresql://")}
+    web.stop()
+    process.stop()
+
+
+def matching(scale) -> list[tuple[str, float, int]]:
+    """(run id, val_ndcg_at_10, start_time) of the runs QUERY selects, by SQL."""
+    sql = """
+        SELECT r.run_uuid, v.value, r.start_time FROM runs r
+        JOIN latest_metrics t ON t.run_uuid = r.run_uuid AND t.key = 'train_loss'
+        JOIN tags m ON m.run_uuid = r.run_uuid AND m.key = 'model_name'
+        JOIN latest_metrics v ON v.run_uuid = r.run_uuid AND v.key = 'val_ndcg_at_10'
+        WHERE r.experiment_id = %s AND t.value < 0.5 AND m.value = 'bert4rec'"""
+    with psycopg2.connect(scale["dsn"]) as connection, connection.cursor() as cursor:
+        cursor.execute(sql, (int(scale["experiment_id"]),))
+        return cursor.fetchall()
+
+
+def search(page: Page, scale) -> None:
+    page.goto(scale["url"] + "/metrics")
+    expect(page.get_by_test_id("total-runs")).to_have_text("10,000")
+    page.get_by_label("Search runs").fill(QUERY)
+    page.get_by_label("Search runs").press("Enter")
+
+
+def test_typing_a_query_shows_the_count_and_the_best_run_first(page, scale):
+    expected = matching(scale)
+    best = max(expected, key=lambda row: row[1])[0]
+    search(page, scale)
+    expect(page.get_by_test_id("runs-count")).to_have_text(
+        re.compile(rf"^{len(expected):,} of 10,000 runs"))
+    expect(page.get_by_test_id("total-runs")).to_have_text(f"{len(expected):,}")
+    expect(page.locator(ROWS).first).to_have_attribute("data-run-id", best)
+    assert "q=metrics.train_loss" in page.url
+
+
+def test_sorting_by_a_column_reorders_the_runs(page, scale):
+    expected = matching(scale)
+    search(page, scale)
+    expect(page.locator(ROWS)).to_have_count(100)
+    page.get_by_role("button", name=re.compile("^Started")).click()
+    newest = max(expected, key=lambda row: row[2])[0]
+    expect(page.locator(ROWS).first).to_have_attribute("data-run-id", newest)
+    page.get_by_role("button", name=re.compile("^Started")).click()
+    oldest = min(expected, key=lambda row: row[2])[0]
+    expect(page.locator(ROWS).first).to_have_attribute("data-run-id", oldest)
+    assert "sort=start_time+ASC" in page.url or "sort=start_time%20ASC" in page.url
+
+
+def test_export_downloads_every_matching_run(page, scale, tmp_path):
+    expected = matching(scale)
+    search(page, scale)
+    expect(page.get_by_test_id("runs-count")).to_have_text(re.compile(f"^{len(expected):,} of"))
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Export CSV").click()
+    path = tmp_path / "runs.csv"
+    download.value.save_as(path)
+    with path.open(newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == len(expected)
+    assert {row["run_id"] for row in rows} == {row[0] for row in expected}
+    assert rows[0]["run_id"] == max(expected, key=lambda row: row[1])[0]  # the table's order
+    assert "metrics.val_ndcg_at_10" in rows[0]
+
+
+TOPMOST_POINT = """(canvas) => {
+  const { width, height } = canvas;
+  const pixels = canvas.getContext('2d').getImageData(0, 0, width, height).data;
+  for (let y = 0; y < height; y++) {
+    const xs = [];
+    for (let x = 0; x < width; x++) if (pixels[(y * width + x) * 4 + 3] > 0) xs.push(x);
+    if (xs.length) {
+      const ratio = width / canvas.getBoundingClientRect().width;
+      return { x: (xs[0] + xs[xs.length - 1]) / 2 / ratio, y: y / ratio };
+    }
+  }
+  return null;
+}"""
+
+
+def test_the_chart_draws_every_matching_run_and_a_point_opens_its_run(page, scale):
+    expected = matching(scale)
+    best = max(expected, key=lambda row: row[1])[0]
+    search(page, scale)
+    expect(page.get_by_test_id("runs-count")).to_have_text(re.compile(f"^{len(expected):,} of"))
+    page.get_by_role("button", name="Settings vs results").click()
+    chart = page.get_by_test_id("settings-chart")
+    chart.get_by_label("Setting (x)").select_option("model.p0")
+    expect(chart.get_by_label("Result (y)")).to_have_value("val_ndcg_at_10")
+    points = chart.get_by_test_id("settings-chart-points")
+    expect(points).to_have_attribute("data-points", str(len(expected)))
+    expect(chart.get_by_test_id("settings-chart-count")).to_have_text(
+        re.compile(rf"^{len(expected):,} runs plotted"))
+    # The highest point on the canvas is the best run by the metric: click its centre.
+    top = points.evaluate(TOPMOST_POINT)
+    assert top is not None, "nothing drawn on the chart's canvas"
+    points.click(position={"x": top["x"], "y": top["y"] + 3})
+    expect(page).to_have_url(re.compile(rf"/metrics/runs/{best}$"))
