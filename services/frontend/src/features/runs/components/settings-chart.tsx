@@ -170,6 +170,8 @@ function Scatter({ points, axis, metric, param }: { points: Point[]; axis: Axis;
       />
       {hover && (
         <div
+          data-testid="settings-chart-tooltip"
+          data-run-id={hover.id}
           className="pointer-events-none absolute rounded bg-slate-900 px-2 py-1 text-xs text-white"
           style={{ left: Math.min(scale.x(hover.x) + 8, width - 200), top: Math.max(scale.y(hover.y) - 36, 0) }}
         >
