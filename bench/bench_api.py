@@ -162,7 +162,9 @@ def main() -> int:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("MLFLOW_", "METRICS_"))}
         env.update({"MLFLOW_TRACKING_URI": server.url, "MLFLOW_EXPERIMENT_NAME": EXPERIMENT,
                     "METRICS_API_HOST": "127.0.0.1", "METRICS_API_PORT": str(port),
-                    "METRICS_API_WORKERS": str(WORKERS), "METRICS_API_LOG_LEVEL": "warning"})
+                    "METRICS_API_WORKERS": str(WORKERS), "METRICS_API_LOG_LEVEL": "warning",
+                    # a slow page while loading 10,000 runs on a busy machine is not a dead server
+                    "MLFLOW_HTTP_REQUEST_TIMEOUT": "120"})
         log_path = root / "gunicorn.log"
         api = ManagedProcess("metrics-api", [str(Path(sys.executable).parent / "gunicorn"),
                                              "-c", "gunicorn.conf.py", "metrics_api:create_app()"],
