@@ -8,31 +8,33 @@ from __future__ import annotations
 
 import os
 import sys
-import time
 
 import boto3
 from botocore.exceptions import ClientError, EndpointConnectionError
+from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_fixed
 
 
 def create_bucket(endpoint: str, bucket: str, attempts: int = 30, interval: float = 2.0) -> bool:
-    """Return True when the bucket was created, False when it already existed."""
+    """Return True when the bucket was created, False when it already existed; waits
+    (tenacity) while the endpoint does not answer yet."""
     client = boto3.client("s3", endpoint_url=endpoint,
                           region_name=os.environ.get("AWS_DEFAULT_REGION", "us-east-1"))
-    for attempt in range(1, attempts + 1):
-        try:
-            client.head_bucket(Bucket=bucket)
-            return False
-        except ClientError as error:
-            if error.response.get("Error", {}).get("Code") not in ("404", "NoSuchBucket"):
-                raise
+    for attempt in Retrying(retry=retry_if_exception_type(EndpointConnectionError),
+                            stop=stop_after_attempt(attempts), wait=wait_fixed(interval),
+                            reraise=True,
+                            before_sleep=lambda state: print(
+                                f"waiting for S3 endpoint {endpoint} "
+                                f"(attempt {state.attempt_number})", flush=True)):
+        with attempt:
+            try:
+                client.head_bucket(Bucket=bucket)
+                return False
+            except ClientError as error:
+                if error.response.get("Error", {}).get("Code") not in ("404", "NoSuchBucket"):
+                    raise
             client.create_bucket(Bucket=bucket)
             return True
-        except EndpointConnectionError:
-            if attempt == attempts:
-                raise
-            print(f"waiting for S3 endpoint {endpoint} (attempt {attempt})", flush=True)
-            time.sleep(interval)
-    return False
+    raise AssertionError("unreachable: tenacity returns or raises")
 
 
 def main() -> int:

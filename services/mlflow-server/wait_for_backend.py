@@ -1,15 +1,19 @@
-"""Bounded wait for the tracking server's backend database."""
+"""Bounded wait for the tracking server's backend database (tenacity)."""
 
 from __future__ import annotations
 
-import time
-
 import sqlalchemy
 from sqlalchemy.engine import make_url
+from tenacity import RetryError, Retrying, retry_if_exception_type, stop_after_delay, wait_fixed
 
 
 class BackendUnavailable(RuntimeError):
     pass
+
+
+def _first_line(error: BaseException) -> str:
+    orig = getattr(error, "orig", None) or error
+    return str(orig).strip().splitlines()[0] if str(orig).strip() else type(error).__name__
 
 
 def wait_for_backend(uri: str, timeout: float = 60.0, interval: float = 1.0) -> None:
@@ -21,23 +25,22 @@ def wait_for_backend(uri: str, timeout: float = 60.0, interval: float = 1.0) -> 
     engine = sqlalchemy.create_engine(
         url, poolclass=sqlalchemy.pool.NullPool, connect_args={"connect_timeout": 3}
     )
-    deadline = time.monotonic() + timeout
-    attempt, last_error = 0, None
+
+    def say_waiting(state) -> None:
+        print(f"waiting for database at {where} (attempt {state.attempt_number}): "
+              f"{_first_line(state.outcome.exception())}", flush=True)
+
     try:
-        while True:
-            attempt += 1
-            try:
-                with engine.connect() as connection:
-                    connection.execute(sqlalchemy.text("SELECT 1"))
-                return
-            except sqlalchemy.exc.OperationalError as error:
-                last_error = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
-            if time.monotonic() + interval >= deadline:
-                raise BackendUnavailable(
-                    f"backend database at {where} did not answer within {timeout:.0f} s "
-                    f"({attempt} attempts); last error: {last_error}"
-                )
-            print(f"waiting for database at {where} (attempt {attempt}): {last_error}", flush=True)
-            time.sleep(interval)
+        for attempt in Retrying(retry=retry_if_exception_type(sqlalchemy.exc.OperationalError),
+                                stop=stop_after_delay(timeout), wait=wait_fixed(interval),
+                                before_sleep=say_waiting):
+            with attempt, engine.connect() as connection:
+                connection.execute(sqlalchemy.text("SELECT 1"))
+    except RetryError as error:
+        last = error.last_attempt
+        raise BackendUnavailable(
+            f"backend database at {where} did not answer within {timeout:.0f} s "
+            f"({last.attempt_number} attempts); last error: {_first_line(last.exception())}"
+        ) from None
     finally:
         engine.dispose()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 from pathlib import Path
 
@@ -12,24 +13,41 @@ from movie_genie_trainer.tracking.settings import TrackingConfigError, load_sett
 REPO = Path(__file__).resolve().parents[2]
 
 
+@pytest.fixture(autouse=True)
+def clean_env(monkeypatch):
+    for name in list(os.environ):
+        if name.startswith(("MLFLOW_", "MOVIE_GENIE_TRACKING_")):
+            monkeypatch.delenv(name)
+
+
 def test_the_repo_config_is_off_by_default_and_names_the_contract_experiment():
-    settings = load_settings(REPO / "configs" / "mlflow.yaml", env={})
+    settings = load_settings(REPO / "configs" / "mlflow.yaml")
     assert not settings.enabled
     assert settings.experiment_name == "movie-genie-models"
     assert settings.registered_models == {"two-tower": "movie-genie-two-tower",
                                           "bert4rec": "movie-genie-bert4rec"}
 
 
-def test_the_mlflow_variables_switch_tracking_on_and_override_the_file():
-    settings = load_settings(REPO / "configs" / "mlflow.yaml", env={
-        "MLFLOW_TRACKING_URI": "http://tracking:5000", "MLFLOW_EXPERIMENT_NAME": "other"})
+def test_the_mlflow_variables_switch_tracking_on_and_override_the_file(monkeypatch):
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", "http://tracking:5000")
+    monkeypatch.setenv("MLFLOW_EXPERIMENT_NAME", "other")
+    settings = load_settings(REPO / "configs" / "mlflow.yaml")
     assert settings.enabled and settings.tracking_uri == "http://tracking:5000"
     assert settings.experiment_name == "other"
 
 
+def test_any_key_can_be_overridden_from_the_environment(monkeypatch, tmp_path):
+    path = tmp_path / "mlflow.yaml"
+    path.write_text("retry:\n  flush_timeout_seconds: 60\n  backoff_max_seconds: 4\n")
+    monkeypatch.setenv("MOVIE_GENIE_TRACKING_RETRY__FLUSH_TIMEOUT_SECONDS", "5")
+    settings = load_settings(path)
+    assert settings.retry.flush_timeout_seconds == 5 and settings.retry.backoff_max_seconds == 4
+
+
 @pytest.mark.parametrize(("text", "message"), [
     ("experiment: x\n", "unknown key 'experiment'"),
-    ("retry:\n  flush_timeout: 3\n", "retry: unknown key 'flush_timeout'"),
+    ("retry:\n  flush_timeout: 3\n", "unknown key 'retry.flush_timeout'"),
+    ("retry:\n  backoff_max_seconds: -1\n", "'retry.backoff_max_seconds': Input should be"),
     ("enabled: true\n", "'enabled' is true but no 'tracking_uri'"),
     ("- a list\n", "expected a mapping"),
 ])
@@ -37,7 +55,7 @@ def test_a_bad_config_is_an_error_naming_the_key(tmp_path, text, message):
     path = tmp_path / "mlflow.yaml"
     path.write_text(text)
     with pytest.raises(TrackingConfigError, match=message):
-        load_settings(path, env={})
+        load_settings(path)
 
 
 def test_params_are_flattened_with_dotted_prefixes():

@@ -2,7 +2,7 @@
 
 The training loop only appends operations; it never waits on the network. An operation that
 fails for a transient reason (connection refused, timeout, 5xx) stays at the head of the queue
-and is retried with capped exponential backoff, so nothing after it overtakes it. Operations
+and is retried (tenacity, capped exponential backoff), so nothing after it overtakes it. Operations
 are written so that a retry after an ambiguous failure (the request may have landed) does not
 duplicate anything: each one is told whether it is a retry and checks the server first.
 """
@@ -16,6 +16,8 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+
+from tenacity import RetryCallState, Retrying, retry_if_exception, wait_exponential
 
 from .settings import RetrySettings
 
@@ -58,6 +60,7 @@ class BackgroundSender:
         self._stopping = False
         self.fatal: BaseException | None = None
         self.last_error: BaseException | None = None
+        self._outage_since: float | None = None
         self._thread = threading.Thread(target=self._loop, name="mlflow-sender", daemon=True)
         self._thread.start()
 
@@ -81,15 +84,16 @@ class BackgroundSender:
                 self._cond.wait(left)
             return not self._queue
 
-    def close(self) -> None:
+    def close(self, join: bool = True) -> None:
+        """Stop the thread; ``join=False`` does not wait for a request in flight (it is a
+        daemon, and whatever it was sending is in the outbox too: replay skips what landed)."""
         with self._cond:
             self._stopping = True
             self._cond.notify_all()
-        self._thread.join(timeout=self.retry.request_timeout_seconds + 5)
+        if join:
+            self._thread.join(timeout=self.retry.request_timeout_seconds + 5)
 
     def _loop(self) -> None:
-        backoff = self.retry.backoff_initial_seconds
-        outage_since: float | None = None
         while True:
             with self._cond:
                 while not self._queue and not self._stopping:
@@ -97,39 +101,57 @@ class BackgroundSender:
                 if self._stopping:
                     return
                 operation = self._queue[0]
-            began = time.monotonic()
             try:
-                operation.send(operation.attempts > 0)
+                self._send(operation)
             except BaseException as error:  # noqa: BLE001 - the thread must never die silently
-                operation.attempts += 1
-                self.last_error = error
-                if not is_transient(error):
-                    log.error("tracking: %s failed for good: %s", operation.description, error)
-                    with self._cond:
-                        self.fatal = error
-                        self._cond.notify_all()
+                if self._stopping:
                     return
-                if outage_since is None:
-                    outage_since = time.monotonic()
-                    log.warning("tracking: %s could not reach MLflow at %s (%s); keeping it and "
-                                "retrying in the background", operation.description, self.server,
-                                _short(error))
+                log.error("tracking: %s failed for good: %s", operation.description, error)
                 with self._cond:
-                    if not self._stopping:
-                        self._cond.wait(backoff)
-                backoff = min(backoff * 2, self.retry.backoff_max_seconds)
-                continue
-            log.debug("tracking: %s took %.2f s", operation.description, time.monotonic() - began)
-            if outage_since is not None:
-                log.warning("tracking: MLflow answers again after %.0f s; sending what was kept",
-                            time.monotonic() - outage_since)
-                outage_since = None
-            backoff = self.retry.backoff_initial_seconds
+                    self.fatal = error
+                    self._cond.notify_all()
+                return
             with self._cond:
                 self._queue.popleft()
                 self._cond.notify_all()
 
+    def _send(self, operation: Operation) -> None:
+        """One operation, retried in place while the failure is transient (tenacity)."""
+        began = time.monotonic()
+        for attempt in Retrying(
+                retry=retry_if_exception(is_transient), reraise=True,
+                wait=wait_exponential(multiplier=self.retry.backoff_initial_seconds,
+                                      max=self.retry.backoff_max_seconds),
+                stop=lambda _: self._stopping, sleep=self._pause,
+                before_sleep=lambda state: self._outage(operation, state)):
+            with attempt:
+                try:
+                    operation.send(operation.attempts > 0)
+                except BaseException as error:
+                    self.last_error = error
+                    raise
+                finally:
+                    operation.attempts += 1
+        log.debug("tracking: %s took %.2f s", operation.description, time.monotonic() - began)
+        if self._outage_since is not None:
+            log.warning("tracking: MLflow answers again after %.0f s; sending what was kept",
+                        time.monotonic() - self._outage_since)
+            self._outage_since = None
 
-def _short(error: BaseException) -> str:
+    def _outage(self, operation: Operation, state: RetryCallState) -> None:
+        if self._outage_since is None:
+            self._outage_since = time.monotonic()
+            log.warning("tracking: %s could not reach MLflow at %s (%s); keeping it and "
+                        "retrying in the background", operation.description, self.server,
+                        short_error(state.outcome.exception()))
+
+    def _pause(self, seconds: float) -> None:
+        """tenacity's sleep, cut short by ``close``."""
+        with self._cond:
+            if not self._stopping:
+                self._cond.wait(seconds)
+
+
+def short_error(error: BaseException) -> str:
     text = str(error).splitlines()[0] if str(error) else type(error).__name__
     return text if len(text) < 200 else text[:200] + "..."
