@@ -7,7 +7,7 @@ COMPOSE ?= docker compose
 
 
 .PHONY: help bootstrap frontend-build demo test test-compose test-python test-frontend up down logs train \
-        train-local mlflow lint format bench bench-models sweep-models
+        train-local mlflow replay lint format bench bench-models sweep-models
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -60,6 +60,10 @@ train-local: bootstrap ## Run the DVC pipeline natively against MLFLOW_TRACKING_
 	@if [ -z "$$MLFLOW_TRACKING_URI" ]; then echo "train-local: MLFLOW_TRACKING_URI is not set;" \
 		"runs are tracked only if configs/mlflow.yaml enables it" >&2; fi
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/dvc repro
+
+replay: ## Send a stage's saved tracking outbox to MLflow, exactly once (OUTBOX=models/<model>/tracking-outbox.json)
+	@if [ -z "$(OUTBOX)" ]; then echo "replay: set OUTBOX=models/<model>/tracking-outbox.json" >&2; exit 2; fi
+	$(PY) -m movie_genie_trainer.tracking.replay $(OUTBOX)
 
 mlflow: bootstrap ## Native tracking server (SQLite + .state/mlflow by default; env overrides)
 	$(PY) services/mlflow-server/entrypoint.py

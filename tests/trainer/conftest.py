@@ -10,6 +10,9 @@ from movie_genie_trainer.config import DataConfig, load_config
 from movie_genie_trainer.data.dataset import SequenceData, load_processed
 from movie_genie_trainer.data.preprocess import write_processed
 from movie_genie_trainer.data.sources import read_recbole_ml100k
+from movie_genie_trainer.model_store import builder
+
+from tests.trainer import tiny_training
 
 REPO = Path(__file__).resolve().parents[2]
 CONFIGS = REPO / "configs"
@@ -53,3 +56,9 @@ class RecordingCallback:
 @pytest.fixture
 def recorder() -> RecordingCallback:
     return RecordingCallback()
+
+
+@builder("tests.trainer.tiny_training.TinySequenceModel")
+def _tiny_model(config, state):
+    """How the model loader rebuilds the tests' tiny model (``model_store.BUILDERS``)."""
+    return tiny_training.TinySequenceModel(*state["embedding.weight"].shape)

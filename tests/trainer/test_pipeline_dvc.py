@@ -8,10 +8,11 @@ import json
 import subprocess
 import uuid
 
-import mlflow
 import pytest
+import torch
 import yaml
 from mlflow.tracking import MlflowClient
+from movie_genie_trainer.model_store import DIGEST_TAG, load_registered_model
 
 from tests.trainer.dvc_workspace import dvc, dvc_env, make_workspace
 
@@ -100,9 +101,12 @@ def test_repro_logs_the_whole_contract_for_every_model(pipeline, tracking_uri, t
             assert len(logged) == 1 and logged[0].tags["model_type"] == model_type
             assert versions[0].source == f"models:/{logged[0].model_id}"
             files = {a.path for a in client.list_logged_model_artifacts(logged[0].model_id)}
-            assert {"MLmodel", "input_example.json", "data"} <= files, files
-            info = mlflow.models.get_model_info(f"models:/{logged[0].model_id}")
-            assert info.signature.inputs.to_dict()[0]["type"] == "tensor"
+            assert files == {"weights.safetensors", "model.json"}  # data only: no pickle
+            assert versions[0].tags[DIGEST_TAG] == tags[DIGEST_TAG]
+            model = load_registered_model(f"models:/{registered}/{versions[0].version}")
+            trained = torch.load(out / "model.pth", weights_only=True)["state_dict"]
+            assert model.state_dict().keys() == trained.keys()
+            assert all(torch.equal(model.state_dict()[k], v) for k, v in trained.items())
         else:
             assert versions == []
 
@@ -121,7 +125,10 @@ def test_dvc_metrics_params_and_plots_commands_work(pipeline):
 def test_unchanged_repro_runs_nothing_and_one_param_reruns_one_stage(pipeline):
     root, env = pipeline["root"], pipeline["env"]
     before = {run.info.run_id for run in runs_of(pipeline)}
-    second = dvc(root, env, "repro")
+    # Machine knobs are not hyperparameters: other threads, device or bars retrain nothing.
+    knobs = {**env, "MOVIE_GENIE_NUM_THREADS": "2", "MOVIE_GENIE_PROGRESS_BAR": "true",
+             "MOVIE_GENIE_DEVICE": "cpu"}
+    second = dvc(root, knobs, "repro")
     assert "Running stage" not in second.stdout
     assert "Data and pipelines are up to date" in second.stdout
     assert {run.info.run_id for run in runs_of(pipeline)} == before

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import uuid
+from pathlib import Path
 
-import mlflow.pytorch
 import pytest
 import torch
 from mlflow.tracking import MlflowClient
+from movie_genie_trainer.model_store import DIGEST_TAG, load_registered_model
 from movie_genie_trainer.tracking import callbacks_for
 from movie_genie_trainer.tracking.mlflow_callback import OUTBOX_FILE, TrackingUnavailable
 
@@ -79,7 +80,10 @@ def test_a_run_logs_everything_the_contract_names(tracking_uri, tracking_config,
 
     versions = client.search_model_versions(f"name = '{tracking_config['registered']}'")
     assert [v.run_id for v in versions] == [run.info.run_id]
-    loaded = mlflow.pytorch.load_model(f"models:/{tracking_config['registered']}/1")
+    assert versions[0].tags[DIGEST_TAG] == tags[DIGEST_TAG]
+    logged = client.search_logged_models([run.info.experiment_id])
+    assert [m.source_run_id for m in logged] == [run.info.run_id]
+    loaded = load_registered_model(f"models:/{tracking_config['registered']}/1")
     assert loaded(torch.zeros((1, 5), dtype=torch.long)).shape == (1, 20)
 
 
@@ -101,11 +105,15 @@ def test_a_server_that_never_answers_fails_the_run_and_keeps_the_metrics(
         tracking_config, tmp_path, monkeypatch):
     monkeypatch.setenv("MLFLOW_TRACKING_URI", f"http://127.0.0.1:{free_port()}")
     out = tmp_path / "out"
-    with pytest.raises(TrackingUnavailable, match="did not take .* no answer within 4 s"):
+    with pytest.raises(TrackingUnavailable, match="did not take .* no answer within 4 s") as lost:
         tiny_training.train(callbacks_for("two-tower", tiny_training.CONFIG), out)
+    assert "\n" not in str(lost.value)
+    command = str(lost.value).split("send it once MLflow answers: ")[1]
+    assert command.startswith("python -m movie_genie_trainer.tracking.replay ")
+    assert Path(command.split()[-1]).resolve() == (out / OUTBOX_FILE).resolve()
     kept = json.loads((out / OUTBOX_FILE).read_text())
     epochs = [item["metrics"] for item in kept["pending"] if "metrics" in item]
-    assert [e["step"] for e in epochs] == [1, 2, 3, 3]  # three epochs, then the final metrics
+    assert [e["step"] for e in epochs] == [0, 1, 2, 3, 3]  # start, 3 epochs, the final metrics
     final = tiny_training.FINAL["recall_at_100"]
     assert epochs[-1]["metrics"]["recall_at_100"] == pytest.approx(final)
     assert json.loads((out / "history.json").read_text())[2]["epoch"] == 3

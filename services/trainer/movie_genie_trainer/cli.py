@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -33,14 +35,22 @@ def train_main(argv: list[str] | None, *, model_name: str, config_cls: type,
     from movie_genie_trainer.tracking.settings import TrackingConfigError, TrackingUnavailable
 
     try:
-        callbacks = callbacks_for(model_name, run_config(data, config))
+        callbacks = callbacks_for(model_name, run_config(data, config), Path(args.out))
     except TrackingConfigError as exc:
         print(f"{model_name}: {exc}", file=sys.stderr)
         return 2
+    # SIGTERM (docker stop, a CI timeout) ends the run like Ctrl-C: the callbacks close it KILLED.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
         result = train(config, data, Path(args.out), callbacks)
     except TrackingUnavailable as exc:  # trained and saved, but MLflow never took the run
         print(f"{model_name}: {exc}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        print(f"{model_name}: interrupted", file=sys.stderr, flush=True)
+        sys.stdout.flush()
+        # The run is closed KILLED (or its outbox written): skip the interpreter's teardown,
+        # whose garbage collection over MLflow's modules takes seconds on a busy machine.
+        os._exit(130)
     print(json.dumps(result.metrics))
     return 0

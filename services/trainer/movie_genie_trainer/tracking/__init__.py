@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+from pathlib import Path
 from typing import Any
 
 from movie_genie_trainer.callbacks import TrainingCallback
@@ -27,12 +28,16 @@ def configure_mlflow_env(settings: TrackingSettings) -> None:
     # MLflow's usage telemetry would try the internet and waits for it at exit.
     os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")
     os.environ.setdefault("MLFLOW_HTTP_REQUEST_TIMEOUT", str(retry.request_timeout_seconds))
-    os.environ.setdefault("MLFLOW_HTTP_REQUEST_MAX_RETRIES", str(retry.request_max_retries))
+    # Forced, not defaulted: MLflow's own retries resend a POST blindly (a second run, logged
+    # model or version after a lost answer); ours check the server first (run_writer.py).
+    os.environ["MLFLOW_HTTP_REQUEST_MAX_RETRIES"] = str(retry.request_max_retries)
     os.environ.setdefault("MLFLOW_HTTP_REQUEST_BACKOFF_FACTOR", "1")
 
 
-def callbacks_for(model_name: str, config: dict[str, Any]) -> list[TrainingCallback]:
-    """The callbacks a training entrypoint should pass to the training loop."""
+def callbacks_for(model_name: str, config: dict[str, Any],
+                  output_dir: Path | None = None) -> list[TrainingCallback]:
+    """The callbacks a training entrypoint should pass to the training loop; ``output_dir``
+    is where an outbox goes when a run ends early with steps unsent."""
     settings = load_settings()
     if not settings.enabled:
         print("tracking: off (set MLFLOW_TRACKING_URI or enabled: true in configs/mlflow.yaml "
@@ -48,4 +53,4 @@ def callbacks_for(model_name: str, config: dict[str, Any]) -> list[TrainingCallb
         log.propagate = False
     from .mlflow_callback import MlflowTrackingCallback
 
-    return [MlflowTrackingCallback(model_name, config, settings)]
+    return [MlflowTrackingCallback(model_name, config, settings, output_dir)]

@@ -1,44 +1,62 @@
 """``TrainingCallback`` that logs a training run to MLflow following SYSTEM.md's logging contract.
 
-Every hook only queues work for ``BackgroundSender``; the training thread never waits on the
-network until ``on_train_end``, which waits (bounded) for the queue to drain.
+Every hook only queues records for ``BackgroundSender``; ``RunWriter`` turns each into MLflow
+requests. The training thread never waits on the network until the run ends, which waits
+(bounded) for the queue to drain; whatever is left is written to an outbox file that
+``python -m movie_genie_trainer.tracking.replay`` sends later. Ctrl-C or SIGTERM ends the run
+``KILLED`` after a few seconds at most.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import os
 import time
 import traceback
 import uuid
 from pathlib import Path
 from typing import Any
 
+from movie_genie_trainer.model_store import save_model
+
 from . import contract, lineage
-from .sender import BackgroundSender, Operation
+from .run_writer import HEARTBEAT_METRIC, RunWriter, describe
+from .sender import BackgroundSender, Operation, short_error
 from .settings import TrackingSettings, TrackingUnavailable  # noqa: F401  (raised here)
 
 log = logging.getLogger("movie_genie_trainer.tracking")
 
-RUN_KEY_TAG = "movie_genie.run_key"  # lets a retried create_run find the run it may have made
 OUTBOX_FILE = "tracking-outbox.json"
+MODEL_DIR = "mlflow-model"  # the model's safetensors + description, next to the run's files
 BATCH_LIMIT = 100  # MLflow accepts at most 100 params or tags per log_batch request
+REPLAY_COMMAND = "python -m movie_genie_trainer.tracking.replay"
 
 
 class MlflowTrackingCallback:
-    def __init__(self, model_name: str, config: dict[str, Any], settings: TrackingSettings):
+    def __init__(self, model_name: str, config: dict[str, Any], settings: TrackingSettings,
+                 output_dir: Path | None = None):
         self.model_name, self.config, self.settings = model_name, config, settings
         self.model_type = contract.model_type(model_name)
+        self.output_dir = Path(output_dir) if output_dir is not None else None
         self.run_key = uuid.uuid4().hex
-        self.run_id: str | None = None
-        self.experiment_id: str | None = None
+        self.writer = RunWriter(settings.tracking_uri or "", settings.experiment_name,
+                                self.run_key, self.output_dir or Path.cwd())
         self.last_epoch = 0
         self._last_stamp = 0
         self._finished = False
-        self._client = None
         self._started_at = time.time()
         self._clock = time.monotonic()
         self.sender = BackgroundSender(settings.retry, settings.tracking_uri or "")
+
+    @property
+    def run_id(self) -> str | None:
+        return self.writer.run_id
+
+    def _submit(self, record: dict[str, Any]) -> None:
+        self.sender.submit(Operation(describe(record),
+                                     lambda retrying: self.writer.apply(record, retrying),
+                                     record))
 
     # ------------------------------------------------------------------ training hooks
     def on_train_start(self, *, model_name: str, config: dict[str, Any],
@@ -53,29 +71,22 @@ class MlflowTrackingCallback:
             "dvc_stage": stage or "none", "git_commit": commit, "git_dirty": str(dirty).lower(),
             "data_version": lineage.data_version(self.settings.processed_data),
             "dataset": str(dataset_stats.get("dataset") or self.settings.dataset),
-            RUN_KEY_TAG: self.run_key,
         }
         params = contract.flatten_params(config)
         params.update(contract.flatten_params(
             {k: v for k, v in dataset_stats.items() if not isinstance(v, dict | list)},
             "dataset."))
         params["model.total_parameters"] = str(self.total_parameters)
-        run_name = contract.run_name(model_name, self._started_at)
-        self.sender.submit(Operation(f"creating run {run_name}",
-                                     lambda retrying: self._create_run(run_name, tags, retrying),
-                                     {"create_run": {"run_name": run_name, "tags": tags}}))
+        self._submit({"create_run": {"run_name": contract.run_name(model_name, self._started_at),
+                                     "tags": tags, "start_time": int(self._started_at * 1000)}})
         items = sorted(params.items())
         for start in range(0, len(items), BATCH_LIMIT):
-            chunk = dict(items[start:start + BATCH_LIMIT])
-            self.sender.submit(Operation("logging params", lambda _, c=chunk: self._params(c),
-                                         {"params": chunk}))
-        if self.settings.registered_models.get(model_name):
-            # Pay for mlflow.pytorch's imports and caches while the model trains, not after.
-            self.sender.submit(Operation("loading the model flavour", lambda _: _warm_imports()))
+            self._submit({"params": dict(items[start:start + BATCH_LIMIT])})
+        self._metrics({}, step=0)  # the first heartbeat: the run is alive
 
     def on_epoch_end(self, epoch: int, metrics: dict[str, float]) -> None:
         self.last_epoch = epoch
-        self._metrics(f"epoch {epoch} metrics", contract.numeric_metrics(metrics), step=epoch)
+        self._metrics(contract.numeric_metrics(metrics), step=epoch)
 
     def on_train_end(self, *, final_metrics: dict[str, Any], output_dir: Path, model: Any,
                      example_input: Any) -> None:
@@ -87,176 +98,91 @@ class MlflowTrackingCallback:
         final.setdefault("training_time_seconds", time.monotonic() - self._clock)
         # Logged once, at the last epoch's step: the test metrics (validation is per epoch,
         # under val_* names, so the two never mix).
-        self._metrics("final metrics", final, step=self.last_epoch)
-        output_dir = Path(output_dir)
-        files = sorted(p for p in output_dir.iterdir() if p.is_file() and p.name != OUTBOX_FILE)
-        self.sender.submit(Operation("uploading artifacts", lambda _: self._artifacts(files)))
+        self._metrics(final, step=self.last_epoch, heartbeat=False)
+        self.output_dir = self.writer.base_dir = Path(output_dir)
+        files = sorted(p.name for p in self.output_dir.iterdir()
+                       if p.is_file() and not p.name.startswith("tracking-outbox"))
+        self._submit({"artifacts": files})
         registered_name = self.settings.registered_models.get(self.model_name)
         if model is not None and registered_name:
-            self._log_and_register(model, example_input, registered_name)
-        self.sender.submit(Operation("closing run", lambda _: self._close("FINISHED", "inactive"),
-                                     {"terminate": {"status": "FINISHED"}}))
-        self._finish(output_dir, raise_on_loss=True)
+            digest = save_model(model, self.model_name, self.config, self.output_dir / MODEL_DIR)
+            about = {"digest": digest, "model_type": self.model_type}
+            self._submit({"log_model": {"dir": MODEL_DIR, "model_name": self.model_name,
+                                        **about}})
+            self._submit({"register": {"name": registered_name, **about}})
+        self._submit(self._terminate("FINISHED", "inactive"))
+        self._finish(raise_on_loss=True, wait=self.settings.retry.flush_timeout_seconds)
 
     def on_train_failed(self, error: BaseException) -> None:
         if self._finished:  # on_train_end already settled the run (or reported it lost)
             return
+        if isinstance(error, KeyboardInterrupt):  # Ctrl-C, or SIGTERM (cli.py maps it)
+            self._submit(self._terminate("KILLED", "killed"))
+            self._finish(raise_on_loss=False, wait=self.settings.retry.interrupt_flush_seconds)
+            return
         message = f"{type(error).__name__}: {error}"[:5000]
         trace = "".join(traceback.format_exception(error))
-        self.sender.submit(Operation("recording the failure",
-                                     lambda _: self._record_failure(message, trace),
-                                     {"failure": message}))
-        self.sender.submit(Operation("closing run", lambda _: self._close("FAILED", "failed"),
-                                     {"terminate": {"status": "FAILED"}}))
-        self._finish(None, raise_on_loss=False)
+        self._submit({"failure": {"message": message, "trace": trace}})
+        self._submit(self._terminate("FAILED", "failed"))
+        self._finish(raise_on_loss=False, wait=self.settings.retry.flush_timeout_seconds)
 
-    # ------------------------------------------------------------ operations (sender thread)
-    @property
-    def client(self):
-        if self._client is None:
-            from mlflow.tracking import MlflowClient
-
-            self._client = MlflowClient(self.settings.tracking_uri)
-        return self._client
-
-    def _create_run(self, run_name: str, tags: dict[str, str], retrying: bool) -> None:
-        from mlflow.exceptions import MlflowException
-
-        client = self.client
-        experiment = client.get_experiment_by_name(self.settings.experiment_name)
-        if experiment is None:
-            try:
-                self.experiment_id = client.create_experiment(self.settings.experiment_name)
-            except MlflowException as error:  # created meanwhile by a parallel stage
-                if error.error_code != "RESOURCE_ALREADY_EXISTS":
-                    raise
-                self.experiment_id = client.get_experiment_by_name(
-                    self.settings.experiment_name).experiment_id
-        else:
-            self.experiment_id = experiment.experiment_id
-        if retrying:
-            found = client.search_runs([self.experiment_id],
-                                       f"tags.`{RUN_KEY_TAG}` = '{self.run_key}'")
-            if found:
-                self.run_id = found[0].info.run_id
-                return
-        run = client.create_run(self.experiment_id, start_time=int(self._started_at * 1000),
-                                tags=tags, run_name=run_name)
-        self.run_id = run.info.run_id
-        log.info("tracking: run %s (%s) in experiment %s at %s", run_name, self.run_id,
-                    self.settings.experiment_name, self.settings.tracking_uri)
-
-    def _params(self, params: dict[str, str]) -> None:
-        from mlflow.entities import Param
-
-        self.client.log_batch(self.run_id, params=[Param(k, v) for k, v in params.items()])
-
-    def _metrics(self, description: str, values: dict[str, float], step: int) -> None:
+    # ------------------------------------------------------------------------- records
+    def _metrics(self, values: dict[str, float], step: int, heartbeat: bool = True) -> None:
         # Strictly increasing: the final metrics share the last epoch's step, and MLflow keys a
         # logged model's metrics by (name, step, timestamp) - a shared millisecond collides.
-        stamp = max(int(time.time() * 1000), self._last_stamp + 1)
+        now = time.time()
+        stamp = max(int(now * 1000), self._last_stamp + 1)
         self._last_stamp = stamp
-        record = {"step": step, "timestamp": stamp, "metrics": values}
-        self.sender.submit(Operation(description,
-                                     lambda retrying: self._send_metrics(record, retrying),
-                                     {"metrics": record}))
+        if heartbeat:  # the metrics API shows a RUNNING run that stopped beating as stale
+            values = {**values, HEARTBEAT_METRIC: now}
+        self._submit({"metrics": {"step": step, "timestamp": stamp, "metrics": values}})
 
-    def _send_metrics(self, record: dict[str, Any], retrying: bool) -> None:
-        from mlflow.entities import Metric
-
-        step, stamp, values = record["step"], record["timestamp"], record["metrics"]
-        if retrying:  # the lost attempt may have landed: (name, step, timestamp) identifies it
-            values = {name: value for name, value in values.items()
-                      if not any(m.step == step and m.timestamp == stamp
-                                 for m in self.client.get_metric_history(self.run_id, name))}
-        if values:
-            self.client.log_batch(self.run_id, metrics=[
-                Metric(name, value, stamp, step) for name, value in values.items()])
-
-    def _artifacts(self, files: list[Path]) -> None:
-        for path in files:
-            self.client.log_artifact(self.run_id, str(path))
-
-    def _log_and_register(self, model: Any, example_input: Any, registered_name: str) -> None:
-        logged: dict[str, Any] = {}
-        self.sender.submit(Operation(
-            "logging the model",
-            lambda _: logged.update(info=self._log_model(model, example_input))))
-        self.sender.submit(Operation(
-            f"registering {registered_name}",
-            lambda retrying: self._register(logged["info"], registered_name, retrying)))
-
-    def _log_model(self, model: Any, example_input: Any):
-        import mlflow.pytorch
-
-        from .model_logging import model_signature, pip_requirements, trainer_code_path
-
-        example, signature = model_signature(model, example_input)
-        return mlflow.pytorch.log_model(
-            model, name="model", run_id=self.run_id, input_example=example, signature=signature,
-            pip_requirements=pip_requirements(), code_paths=[trainer_code_path()],
-            # Pickle, with the trainer's code alongside: MLflow's default here (torch.export to
-            # pt2) traces the model for seconds per run and needs static shapes.
-            serialization_format="pickle",
-            tags={"model_type": self.model_type, "model_name": self.model_name},
-            step=self.last_epoch)  # links the final metrics (logged at this step) to the model
-
-    def _register(self, model_info: Any, name: str, retrying: bool) -> None:
-        import mlflow
-
-        if retrying and self.client.search_model_versions(
-                f"name = '{name}' and run_id = '{self.run_id}'"):
-            return
-        version = mlflow.register_model(model_info.model_uri, name,
-                                        tags={"model_type": self.model_type})
-        log.info("tracking: registered %s version %s", name, version.version)
-
-    def _record_failure(self, message: str, trace: str) -> None:
-        self.client.set_tag(self.run_id, "error", message)
-        self.client.log_text(self.run_id, trace, "error.txt")
-
-    def _close(self, status: str, status_tag: str) -> None:
-        self.client.set_tag(self.run_id, "status", status_tag)
-        self.client.set_terminated(self.run_id, status)
+    @staticmethod
+    def _terminate(status: str, status_tag: str) -> dict[str, Any]:
+        return {"terminate": {"status": status, "status_tag": status_tag,
+                              "end_time": int(time.time() * 1000)}}
 
     # ------------------------------------------------------------------------- ending
-    def _finish(self, output_dir: Path | None, raise_on_loss: bool) -> None:
+    def _finish(self, raise_on_loss: bool, wait: float) -> None:
         self._finished = True
-        timeout = self.settings.retry.flush_timeout_seconds
-        sent = self.sender.drain(timeout)
+        interrupted = None
+        try:
+            sent = self.sender.drain(wait)
+        except KeyboardInterrupt as error:  # Ctrl-C while waiting for a server that is away
+            sent, interrupted = False, error
         pending = self.sender.pending()
-        self.sender.close()
-        if sent:
+        self.sender.close(join=not interrupted and sent)
+        if sent or not pending:
+            if interrupted is not None:
+                raise interrupted
             return
-        why = (f"a permanent error: {self.sender.fatal}" if self.sender.fatal is not None
-               else f"no answer within {timeout:.0f} s (last error: {self.sender.last_error})")
-        kept = self._write_outbox(output_dir, pending)
+        fatal, last = self.sender.fatal, self.sender.last_error
+        why = (f"a permanent error: {short_error(fatal)}" if fatal is not None
+               else "an interrupt" if interrupted is not None
+               else f"no answer within {wait:.0f} s"
+               + (f" (last error: {short_error(last)})" if last is not None else ""))
+        outbox = self._write_outbox(pending)
+        kept = (f"Kept in {outbox}; send it once MLflow answers: {REPLAY_COMMAND} {outbox}"
+                if outbox else "The run's metrics stay on disk in the output folder.")
         message = (f"MLflow at {self.settings.tracking_uri} did not take {len(pending)} pending "
-                   f"step(s) ({pending[0].description} first) because of {why}. "
-                   f"{kept}The run's metrics stay on disk in the output folder.")
+                   f"step(s) ({pending[0].description} first) because of {why}. {kept}")
+        if interrupted is not None:
+            log.error("tracking: %s", message)
+            raise interrupted
         if raise_on_loss:
             raise TrackingUnavailable(message)
         log.error("tracking: %s", message)
 
-    def _write_outbox(self, output_dir: Path | None, pending: list[Operation]) -> str:
-        if output_dir is None:
-            return ""
-        path = output_dir / OUTBOX_FILE
+    def _write_outbox(self, pending: list[Operation]) -> str | None:
+        if self.output_dir is None:
+            return None
+        self.output_dir.mkdir(parents=True, exist_ok=True)
+        path = self.output_dir / OUTBOX_FILE
         path.write_text(json.dumps({
-            "tracking_uri": self.settings.tracking_uri, "experiment": self.settings.experiment_name,
-            "run_id": self.run_id, "run_key": self.run_key,
-            "pending": [{"step": op.description, **(op.record or {})} for op in pending],
+            "tracking_uri": self.settings.tracking_uri,
+            "experiment": self.settings.experiment_name,
+            "run_id": self.writer.run_id, "run_key": self.run_key,
+            "pending": [op.record for op in pending],
         }, indent=2))
-        return f"What was not sent is kept in {path}. "
-
-
-def _warm_imports() -> None:
-    """Imports and caches that ``log_model`` would otherwise build after training (seconds)."""
-    import mlflow.pytorch  # noqa: F401
-    from mlflow.models import infer_signature  # noqa: F401
-    from mlflow.utils import requirements_utils
-
-    # Maps installed packages to modules, to check the model's requirements: cached once built.
-    warm = getattr(requirements_utils, "_init_packages_to_modules_map", None)
-    if warm is not None:
-        warm()
+        relative = os.path.relpath(path)
+        return str(path) if relative.startswith("..") else relative
