@@ -35,6 +35,8 @@ def model_status(run: dict, champions: frozenset[str]) -> str | None:
     tag = run["tags"].get("status")
     if run["run_id"] in champions:
         return "active"
+    if run["model_status"] == "stale":  # its trainer went silent (staleness.py)
+        return "stale"
     return "inactive" if tag == "active" else tag
 
 

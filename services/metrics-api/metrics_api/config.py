@@ -31,6 +31,8 @@ DEFAULTS = {
     # MLflow's backend store (postgresql:// or sqlite:///), read-only, for full cache loads:
     # far faster than REST at 10,000+ runs (see store_reader.py). Empty: REST only.
     "STORE_URI": "",
+    # A RUNNING run without a trainer heartbeat for this long shows as `stale` (staleness.py).
+    "STALE_AFTER_SECONDS": 300.0,
     # Fail fast when MLflow is down: the API answers 503 within seconds, not minutes.
     "MLFLOW_HTTP_REQUEST_MAX_RETRIES": "1",
     "MLFLOW_HTTP_REQUEST_TIMEOUT": "5",
@@ -48,7 +50,7 @@ STANDARD_ENV = {
 MLFLOW_CLIENT_ENV = ("MLFLOW_HTTP_REQUEST_MAX_RETRIES", "MLFLOW_HTTP_REQUEST_TIMEOUT",
                      "MLFLOW_HTTP_REQUEST_BACKOFF_FACTOR", "MLFLOW_HTTP_REQUEST_BACKOFF_JITTER")
 FLOAT_KEYS = ("CACHE_REFRESH_SECONDS", "CACHE_MAX_AGE_SECONDS", "CACHE_RESYNC_SECONDS",
-              "CACHE_OVERLAP_SECONDS", "MLFLOW_WAIT_SECONDS")
+              "CACHE_OVERLAP_SECONDS", "MLFLOW_WAIT_SECONDS", "STALE_AFTER_SECONDS")
 
 
 class ConfigError(ValueError):

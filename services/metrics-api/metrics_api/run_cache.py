@@ -5,7 +5,8 @@ request is out of the question. Each experiment gets a snapshot, loaded once in 
 refreshed with a few small searches whose filters are built from numbers only:
 
 * runs started at or after the newest ``start_time`` seen (minus an overlap): new runs;
-* runs still ``RUNNING``: their metrics grow while they train;
+* runs still ``RUNNING`` that beat recently: their metrics grow while they train (a silent one
+  is marked ``stale`` and left alone, see staleness.py);
 * runs ended at or after the newest ``end_time`` seen (minus the overlap): finished, failed or
   killed since, with the tags the trainer sets at the end;
 * runs tagged ``status = 'active'``, and the runs the snapshot thinks are active: promotions made
@@ -33,6 +34,7 @@ from .champions import Champions, with_status
 from .errors import ApiError, NotFound, TrackingUnavailable
 from .ordering import Order
 from .serialize import run_to_dict
+from .staleness import is_stale, live_filters, marked
 from .store_reader import StoreReader
 from .tracking import ACTIVE_FILTER, Tracking
 
@@ -186,6 +188,8 @@ class ExperimentSnapshot:
                 else:
                     runs = {r.info.run_id: run_to_dict(r)
                             for r in self.tracking.search([experiment_id])}
+                cutoff = self._stale_cutoff()
+                runs = {run_id: marked(run, cutoff) for run_id, run in runs.items()}
                 self._install(RunIndex(experiment_id, runs, now_ms()))
                 self.resynced_at = started
                 log.info("loaded %d runs of experiment %r in %.1f s", len(runs), self.name,
@@ -210,12 +214,16 @@ class ExperimentSnapshot:
         with self._lock:
             self.index = index
 
+    def _stale_cutoff(self) -> float:
+        return time.time() - self.settings["stale_after"]
+
     def _refresh_incrementally(self, experiment_id: str) -> None:
         index = self.index
         overlap = int(self.settings["overlap"] * 1000)
         starts = [r["start_time"] for r in index.runs.values() if r["start_time"] is not None]
         ends = [r["end_time"] for r in index.runs.values() if r["end_time"] is not None]
-        filters = ["attributes.status = 'RUNNING'", ACTIVE_FILTER]
+        cutoff = self._stale_cutoff()
+        filters = [*live_filters(cutoff), ACTIVE_FILTER]
         if starts:
             filters.append(f"attributes.start_time >= {int(max(starts)) - overlap}")
         else:
@@ -233,8 +241,13 @@ class ExperimentSnapshot:
                     changed[run_id] = run_to_dict(self.tracking.run(run_id))
                 except NotFound:
                     pass  # deleted: the next resync drops it
+        for run_id, run in index.runs.items():  # RUNNING, not found live: silent since cutoff
+            if run_id not in changed and run["status"] == "RUNNING":
+                changed[run_id] = _raw(run)
+        changed = {run_id: marked(run, cutoff) for run_id, run in changed.items()}
         updates = [run for run_id, run in changed.items()
-                   if _raw(index.runs.get(run_id)) != run]
+                   if _raw(index.runs.get(run_id)) != _raw(run)
+                   or is_stale(index.runs.get(run_id)) != is_stale(run)]
         if updates:
             champions, _ = self.champions.state()
             self._install(index.with_runs([with_status(r, champions) for r in updates],
@@ -261,7 +274,8 @@ class RunCache:
                          "max_age": config["CACHE_MAX_AGE_SECONDS"],
                          "resync": config["CACHE_RESYNC_SECONDS"],
                          "overlap": config["CACHE_OVERLAP_SECONDS"],
-                         "wait": config["MLFLOW_WAIT_SECONDS"]}
+                         "wait": config["MLFLOW_WAIT_SECONDS"],
+                         "stale_after": config["STALE_AFTER_SECONDS"]}
         self.pinned = self._new(self.default)
         self.others: OrderedDict[str, ExperimentSnapshot] = OrderedDict()
         self.lock = threading.Lock()

@@ -134,7 +134,9 @@ class RunOut(BaseModel):
     model_name: str | None
     framework: str | None
     model_status: str | None = Field(
-        description="the `status` tag: running, inactive, active (promoted) or failed")
+        description="the `status` tag: running, inactive, active (promoted), failed or killed; "
+                    "`stale` for a RUNNING run whose trainer sent no heartbeat for "
+                    "METRICS_API_STALE_AFTER_SECONDS")
     metrics: dict[str, float | None] = Field(description="latest value; NaN/Infinity as null")
     params: dict[str, str]
     tags: dict[str, str] = Field(description="run tags without MLflow's internal `mlflow.*`")

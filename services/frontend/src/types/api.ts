@@ -3,7 +3,7 @@
 export type RunStatus = 'RUNNING' | 'FINISHED' | 'FAILED' | 'KILLED' | 'SCHEDULED';
 export type ModelType = 'retrieval' | 'ranking' | 'baseline';
 export type ModelName = 'two-tower' | 'bert4rec' | 'popularity';
-export type ModelStatus = 'active' | 'inactive' | 'failed';
+export type ModelStatus = 'active' | 'inactive' | 'failed' | 'killed' | 'running' | 'stale';
 
 export type Run = {
   run_id: string;

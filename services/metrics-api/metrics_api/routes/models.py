@@ -9,6 +9,7 @@ bounded call pool (``calls.py``) so that a hung MLflow fails them within seconds
 from __future__ import annotations
 
 import re
+import time
 
 from flask import Blueprint, Response, current_app, request
 
@@ -22,6 +23,7 @@ from ..query.export import default_columns, parse_columns, stream_csv
 from ..run_cache import RunIndex
 from ..schemas import METRIC_PATTERN, CompareRequest, RunsCsvQuery, RunsQuery, SummaryQuery
 from ..serialize import experiment_to_dict, history_to_list, run_to_dict
+from ..staleness import marked
 from ..summary import default_goal, summarize
 from . import check_run_id, ok, services, validated
 
@@ -45,7 +47,12 @@ def cached_experiment(name: str | None) -> tuple[str, RunIndex, bool]:
 def current_run(run_id: str) -> dict:
     """One run read from MLflow now, its status derived from the registry alias."""
     run = services().calls.one(services().tracking.run, run_id)
-    return with_status(run_to_dict(run), services().champions.run_ids())
+    return fresh(with_status(run_to_dict(run), services().champions.run_ids()))
+
+
+def fresh(run: dict) -> dict:
+    """``stale`` when its trainer went silent (staleness.py): runs read from MLflow now."""
+    return marked(run, time.time() - current_app.config["STALE_AFTER_SECONDS"])
 
 
 @bp.get("/experiments")
@@ -115,7 +122,7 @@ def compare():
         run_id = run.info.run_id
         history = {metric: history_to_list(by_pair[(run_id, metric)])
                    for metric in wanted.history_metrics}
-        data.append({**with_status(run_to_dict(run), champions), "history": history})
+        data.append({**fresh(with_status(run_to_dict(run), champions)), "history": history})
     return ok(data, count=len(data))
 
 

@@ -57,6 +57,18 @@ describe('metrics dashboard', () => {
     expect(within(card).queryByText('None promoted yet')).not.toBeInTheDocument();
   });
 
+  it('marks a running run whose trainer went silent as stale, and a live one as running', async () => {
+    seed([
+      makeRun({ run_id: 'live', run_name: 'two-tower-live', status: 'RUNNING', model_status: 'running' }),
+      makeRun({ run_id: 'gone', run_name: 'two-tower-gone', status: 'RUNNING', model_status: 'stale' }),
+    ]);
+    renderApp('/metrics');
+    const cards = await screen.findAllByTestId('run-card');
+    const badge = (id: string) => within(cards.find((card) => card.dataset.runId === id)!).getByTestId('status-badge');
+    expect(badge('live')).toHaveTextContent('running');
+    expect(badge('gone')).toHaveTextContent('stale');
+  });
+
   it('filters by model type through the API and keeps the filter in the URL', async () => {
     seed([twoTower(), bert()]);
     const requests: string[] = [];
