@@ -1,0 +1,90 @@
+"""A trainer killed without a word (SIGKILL): its run stays RUNNING in MLflow, and the API shows
+it `stale` once no heartbeat came for METRICS_API_STALE_AFTER_SECONDS."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+import yaml
+from mlflow.tracking import MlflowClient
+from movie_genie_trainer.config import DataConfig, load_config
+from movie_genie_trainer.data.preprocess import write_processed
+from movie_genie_trainer.data.sources import read_recbole_ml100k
+
+from tests.harness.mlflow_server import CLIENT_SECRETS
+from tests.metrics_api.conftest import start_api
+
+pytestmark = pytest.mark.slow
+
+REPO = Path(__file__).resolve().parents[2]
+STALE_AFTER = 4  # seconds: short for the test (the default is 300)
+
+
+@pytest.fixture(scope="module")
+def smoke_dir(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("processed-smoke")
+    write_processed(read_recbole_ml100k(),
+                    load_config(REPO / "configs/smoke/data.yaml", DataConfig), out)
+    return out
+
+
+def poll(check, what: str, timeout: float = 120.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = check()
+        if value:
+            return value
+        time.sleep(0.3)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def test_a_silently_killed_trainer_shows_stale_after_the_configured_silence(
+        mlflow_server, smoke_dir, tmp_path):
+    experiment = f"test-stale-{uuid.uuid4().hex[:8]}"
+    config = yaml.safe_load((REPO / "configs/smoke/two_tower.yaml").read_text())
+    config["training"].update(epochs=500, early_stopping_patience=500)
+    (tmp_path / "two_tower.yaml").write_text(yaml.safe_dump(config))
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("MLFLOW_", "MOVIE_GENIE_")) and k not in CLIENT_SECRETS}
+    env.update(MLFLOW_TRACKING_URI=mlflow_server.url, MLFLOW_EXPERIMENT_NAME=experiment)
+    trainer = subprocess.Popen(
+        [sys.executable, "-m", "movie_genie_trainer.train_two_tower", "--config",
+         str(tmp_path / "two_tower.yaml"), "--data", str(smoke_dir), "--out",
+         str(tmp_path / "out")], cwd=tmp_path, env=env, stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL)
+    api = start_api(mlflow_server.url, experiment, tmp_path / "gunicorn.log",
+                    METRICS_API_STALE_AFTER_SECONDS=str(STALE_AFTER),
+                    METRICS_API_CACHE_REFRESH_SECONDS="0.5")
+    client = MlflowClient(mlflow_server.url)
+    try:
+        def listed():
+            runs = api.get("/api/models/runs").json()["data"]
+            return runs[0] if runs and runs[0]["metrics"].get("train_loss") is not None else None
+
+        live = poll(listed, "the run with its first epoch in the API")
+        assert (live["status"], live["model_status"]) == ("RUNNING", "running")
+        trainer.send_signal(signal.SIGKILL)
+        trainer.wait(30)
+
+        def stale():
+            run = api.get("/api/models/runs").json()["data"][0]
+            return run if run["model_status"] == "stale" else None
+
+        run = poll(stale, "the run to show stale")
+        assert run["run_id"] == live["run_id"] and run["status"] == "RUNNING"
+        assert client.get_run(live["run_id"]).info.status == "RUNNING"  # MLflow itself unchanged
+        summary = api.get("/api/models/summary").json()["data"]
+        assert summary["counts_by_status"] == {"stale": 1}
+        detail = api.get(f"/api/models/runs/{live['run_id']}").json()["data"]
+        assert (detail["status"], detail["model_status"]) == ("RUNNING", "stale")
+    finally:
+        if trainer.poll() is None:
+            trainer.kill()
+        api.process.stop()
