@@ -1,11 +1,13 @@
 """An HTTP proxy in front of a real server that loses chosen answers: the request reaches the
-server and is committed there, then the client's connection is closed without a reply. That
-is the ambiguous failure a retrying client has to survive without doing the work twice."""
+server and is committed there, then the client's connection is closed without a reply; or it
+holds a request until the client has given up, then passes it on. Those are the ambiguous
+failures a retrying client has to survive without doing the work twice."""
 
 from __future__ import annotations
 
 import http.client
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
@@ -21,7 +23,9 @@ class LossyProxy:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self._drops: dict[tuple[str, str], int] = {}
+        self._delays: dict[tuple[str, str], float] = {}
         self.dropped: list[tuple[str, str]] = []
+        self.delayed: list[tuple[str, str]] = []
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", self.port), self._handler())
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
@@ -30,6 +34,21 @@ class LossyProxy:
         """Lose the answer of the next ``times`` requests whose path ends with ``path_end``."""
         with self._lock:
             self._drops[(method, path_end)] = times
+
+    def delay_once(self, method: str, path_end: str, seconds: float) -> None:
+        """Hold the next matching request ``seconds`` before passing it on: the client gives up
+        first, and the request lands on the server after the client's retry."""
+        with self._lock:
+            self._delays[(method, path_end)] = seconds
+
+    def _delay(self, method: str, path: str) -> float:
+        with self._lock:
+            for (wanted, end), seconds in list(self._delays.items()):
+                if wanted == method and path.split("?")[0].endswith(end):
+                    del self._delays[(wanted, end)]
+                    self.delayed.append((method, path))
+                    return seconds
+        return 0.0
 
     def _should_drop(self, method: str, path: str) -> bool:
         with self._lock:
@@ -53,6 +72,7 @@ class LossyProxy:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else None
                 headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP_BY_HOP}
+                time.sleep(proxy._delay(self.command, self.path))
                 upstream = http.client.HTTPConnection(*proxy.upstream, timeout=60)
                 try:
                     upstream.request(self.command, self.path, body=body, headers=headers)

@@ -21,7 +21,7 @@ def tracking_config(tmp_path, monkeypatch):
     suffix = uuid.uuid4().hex[:8]
     path = tmp_path / "mlflow.yaml"
     path.write_text(f"registered_models:\n  two-tower: test-integrity-{suffix}\n"
-                    "retry:\n  request_timeout_seconds: 10\n  backoff_initial_seconds: 0.1\n")
+                    "retry:\n  request_timeout_seconds: 3\n  backoff_initial_seconds: 0.1\n")
     monkeypatch.setenv("MOVIE_GENIE_MLFLOW_CONFIG", str(path))
     monkeypatch.setenv("MLFLOW_EXPERIMENT_NAME", f"test-integrity-{suffix}")
     return {"experiment": f"test-integrity-{suffix}", "registered": f"test-integrity-{suffix}"}
@@ -50,6 +50,25 @@ def test_lost_answers_to_the_creates_leave_one_run_one_model_one_version(
     assert len(models) == 1 and str(models[0].status) == "READY"
     versions = client.search_model_versions(f"name = '{tracking_config['registered']}'")
     assert [(v.version, v.run_id) for v in versions] == [("1", runs[0].info.run_id)]
+
+
+def test_a_create_that_lands_after_the_retry_leaves_no_twin(tracking_uri, tracking_config,
+                                                             tmp_path, monkeypatch):
+    """The server is slow, not down: the first registration arrives after the client timed out
+    (3 s) and its retry found nothing and registered again."""
+    proxy = LossyProxy(tracking_uri).start()
+    try:
+        proxy.delay_once("POST", "/model-versions/create", 5)
+        monkeypatch.setenv("MLFLOW_TRACKING_URI", proxy.url)
+        tiny_training.train(callbacks_for("two-tower", tiny_training.CONFIG), tmp_path / "out")
+    finally:
+        proxy.stop()
+    assert len(proxy.delayed) == 1
+    client = MlflowClient(tracking_uri)
+    versions = client.search_model_versions(f"name = '{tracking_config['registered']}'")
+    assert len(versions) == 1
+    assert load_registered_model(f"models:/{tracking_config['registered']}/{versions[0].version}",
+                                 tracking_uri)
 
 
 def test_a_model_replaced_in_the_bucket_is_refused_on_load(tracking_uri, tracking_config,

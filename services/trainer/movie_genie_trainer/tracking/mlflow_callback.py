@@ -41,7 +41,8 @@ class MlflowTrackingCallback:
         self.output_dir = Path(output_dir) if output_dir is not None else None
         self.run_key = uuid.uuid4().hex
         self.writer = RunWriter(settings.tracking_uri or "", settings.experiment_name,
-                                self.run_key, self.output_dir or Path.cwd())
+                                self.run_key, self.output_dir or Path.cwd(),
+                                settle_seconds=2 * settings.retry.request_timeout_seconds)
         self.last_epoch = 0
         self._last_stamp = 0
         self._finished = False

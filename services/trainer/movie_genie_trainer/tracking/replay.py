@@ -34,12 +34,13 @@ def sent_path(outbox: Path) -> Path:
     return outbox.with_name(outbox.name.removesuffix(".json") + SENT_SUFFIX)
 
 
-def replay(outbox: Path, tracking_uri: str | None = None, patience: float = 60.0) -> int:
+def replay(outbox: Path, tracking_uri: str | None = None, patience: float = 60.0,
+           settle_seconds: float = 20.0) -> int:
     """Send every step kept in ``outbox``; return how many were sent."""
     saved = json.loads(outbox.read_text())
     uri = tracking_uri or saved["tracking_uri"]
     writer = RunWriter(uri, saved["experiment"], saved["run_key"], outbox.parent,
-                       run_id=saved.get("run_id"))
+                       run_id=saved.get("run_id"), settle_seconds=settle_seconds)
     for record in saved["pending"]:
         for attempt in Retrying(retry=retry_if_exception(is_transient), reraise=True,
                                 stop=stop_after_delay(patience),
@@ -69,9 +70,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"replay: no outbox at {args.outbox}", file=sys.stderr)
         return 2
     uri = args.tracking_uri or json.loads(args.outbox.read_text())["tracking_uri"]
-    configure_mlflow_env(load_settings().model_copy(update={"tracking_uri": uri}))
+    settings = load_settings().model_copy(update={"tracking_uri": uri})
+    configure_mlflow_env(settings)
     try:
-        replay(args.outbox, uri, args.patience)
+        replay(args.outbox, uri, args.patience, 2 * settings.retry.request_timeout_seconds)
     except Exception as error:  # noqa: BLE001 - one clear line; the outbox stays for next time
         print(f"replay: stopped, {args.outbox} kept for another try: {short_error(error)}",
               file=sys.stderr)

@@ -5,12 +5,15 @@ The live callback and the replay command (``tracking.replay``) send the same rec
 holds (the run by its ``run_key`` tag, metric points by name, step and timestamp, the logged
 model by its ``run_key`` tag, the model version by run), so a step whose earlier attempt may
 have landed is never applied twice: a retry after an ambiguous failure, or a whole replay run
-a second time, changes nothing.
+a second time, changes nothing. A create whose answer timed out may still land after that check
+(a slow server, not a dead one); before the run is closed, ``_reconcile`` deletes such twins
+(same ``run_key``), keeping the run, logged model and version this writer went on with.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +23,15 @@ log = logging.getLogger("movie_genie_trainer.tracking")
 
 RUN_KEY_TAG = "movie_genie.run_key"  # lets a retried create_run find the run it may have made
 HEARTBEAT_METRIC = "system/heartbeat"  # seconds since the epoch, logged with every epoch
+
+
+CREATES = ("create_run", "log_model", "register")
+
+
+def refused(error: BaseException) -> bool:
+    """The request never reached the server (nothing can have landed)."""
+    text = str(error)
+    return "Connection refused" in text or "Failed to establish a new connection" in text
 
 
 def describe(record: dict[str, Any]) -> str:
@@ -39,11 +51,15 @@ def describe(record: dict[str, Any]) -> str:
 
 class RunWriter:
     def __init__(self, tracking_uri: str, experiment_name: str, run_key: str, base_dir: Path,
-                 run_id: str | None = None) -> None:
+                 run_id: str | None = None, settle_seconds: float = 20.0) -> None:
         self.tracking_uri, self.experiment_name = tracking_uri, experiment_name
         self.run_key, self.base_dir, self.run_id = run_key, Path(base_dir), run_id
         self.experiment_id: str | None = None
         self.model_id: str | None = None
+        self.versions: dict[str, str] = {}  # registered name -> the version this run keeps
+        # After a create whose answer was lost, how long the server may still be working on it.
+        self.settle_seconds = settle_seconds
+        self._lost_create = False
         self._client = None
 
     @property
@@ -58,7 +74,12 @@ class RunWriter:
         (kind, body), = record.items()
         if kind != "create_run" and self.run_id is None:
             self._find_run()  # a replay of a run whose creation was never confirmed
-        getattr(self, f"_{kind}")(body, retrying)
+        try:
+            getattr(self, f"_{kind}")(body, retrying)
+        except Exception as error:
+            if kind in CREATES and not refused(error):
+                self._lost_create = True  # it may have landed, or may land later
+            raise
 
     # ------------------------------------------------------------------------- the run
     def _experiment(self) -> str:
@@ -149,9 +170,12 @@ class RunWriter:
         from mlflow.exceptions import MlflowException
 
         name = body["name"]
-        if retrying and self.client.search_model_versions(
-                f"name = '{name}' and run_id = '{self.run_id}'"):
-            return
+        if retrying:
+            found = self.client.search_model_versions(
+                f"name = '{name}' and run_id = '{self.run_id}'")
+            if found:
+                self.versions[name] = min((v.version for v in found), key=int)
+                return
         if self.model_id is None:
             model = self._existing_model()
             if model is None:
@@ -167,6 +191,7 @@ class RunWriter:
             model_id=self.model_id, tags={DIGEST_TAG: body["digest"],
                                           "model_type": body["model_type"]},
             await_creation_for=0)  # MLflow's own registry creates versions READY at once
+        self.versions[name] = version.version
         log.info("tracking: registered %s version %s", name, version.version)
 
     # ------------------------------------------------------------------------ the end
@@ -174,7 +199,31 @@ class RunWriter:
         self.client.set_tag(self.run_id, "error", body["message"])
         self.client.log_text(self.run_id, body["trace"], "error.txt")
 
+    def _reconcile(self) -> None:
+        if self._lost_create:  # let a create still running on the server land first
+            time.sleep(self.settle_seconds)
+            self._lost_create = False
+        key = f"tags.`{RUN_KEY_TAG}` = '{self.run_key}'"
+        for run in self.client.search_runs([self._experiment()], key):
+            if run.info.run_id != self.run_id:
+                log.warning("tracking: deleting run %s, a twin of %s", run.info.run_id,
+                            self.run_id)
+                self.client.delete_run(run.info.run_id)
+        if self.model_id is not None:
+            for model in self.client.search_logged_models([self._experiment()],
+                                                          filter_string=key):
+                if model.model_id != self.model_id:
+                    self.client.delete_logged_model(model.model_id)
+        for name, kept in self.versions.items():
+            for version in self.client.search_model_versions(
+                    f"name = '{name}' and run_id = '{self.run_id}'"):
+                if version.version != kept:
+                    log.warning("tracking: deleting %s version %s, a twin of version %s",
+                                name, version.version, kept)
+                    self.client.delete_model_version(name, version.version)
+
     def _terminate(self, body: dict[str, Any], retrying: bool) -> None:
+        self._reconcile()
         if retrying:
             run = self.client.get_run(self.run_id)
             if run.info.status == body["status"] and run.data.tags.get(
