@@ -140,14 +140,22 @@ class FakeTracking:
 
 
 def _matches(run: Run, filter_string: str) -> bool:
-    """The few filter strings the run cache and promotion build."""
+    """The few filter strings the run cache and promotion build (clauses joined by AND)."""
     if not filter_string:
         return True
     if filter_string == ACTIVE_FILTER:
         return run.data.tags.get("status") == "active"
-    if filter_string == "attributes.status = 'RUNNING'":
+    return all(_clause(run, clause) for clause in filter_string.split(" AND "))
+
+
+def _clause(run: Run, clause: str) -> bool:
+    if clause == "attributes.status = 'RUNNING'":
         return run.info.status == "RUNNING"
-    match = re.fullmatch(r"attributes\.(start_time|end_time) >= (-?\d+)", filter_string)
-    assert match, f"the fake does not know the filter {filter_string!r}"
+    metric = re.fullmatch(r"metrics\.`([^`]+)` >= (-?[\d.]+)", clause)
+    if metric:
+        value = run.data.metrics.get(metric.group(1))
+        return value is not None and value >= float(metric.group(2))
+    match = re.fullmatch(r"attributes\.(start_time|end_time) >= (-?\d+)", clause)
+    assert match, f"the fake does not know the filter {clause!r}"
     value = getattr(run.info, match.group(1))
     return value is not None and value >= int(match.group(2))

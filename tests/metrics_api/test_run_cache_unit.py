@@ -18,7 +18,8 @@ PREFIX = "movie-genie-"
 def settings(**overrides) -> dict:
     return {"EXPERIMENT_NAME": DEFAULT_EXPERIMENT, "CACHE_REFRESH_SECONDS": 0.0,
             "CACHE_MAX_AGE_SECONDS": 3600.0, "CACHE_RESYNC_SECONDS": 3600.0,
-            "CACHE_OVERLAP_SECONDS": 60.0, "MLFLOW_WAIT_SECONDS": 5.0, **overrides}
+            "CACHE_OVERLAP_SECONDS": 60.0, "MLFLOW_WAIT_SECONDS": 5.0,
+            "STALE_AFTER_SECONDS": 300.0, **overrides}
 
 
 @pytest.fixture
@@ -143,3 +144,44 @@ def test_statuses_follow_the_champion_alias_not_the_tag(fake, tmp_path):
     assert cache.pinned.refresh(wait=5)
     index, _ = cache.pinned.current()
     assert [r for r, run in index.runs.items() if run["model_status"] == "active"] == [runs[2]]
+
+
+def test_a_running_run_without_a_recent_heartbeat_is_stale_and_no_longer_re_read(fake,
+                                                                                 tmp_path):
+    import time
+
+    from metrics_api.staleness import HEARTBEAT_METRIC
+    from mlflow.entities import Metric, Run, RunData, RunTag
+
+    now = time.time()
+    hour_ago = int((now - 3600) * 1000)  # started apart by more than the 60 s overlap
+    silent = fake.add_run("two-tower", start=hour_ago, status="RUNNING",
+                          metrics={HEARTBEAT_METRIC: now - 600, "train_loss": 1.0})
+    beating = fake.add_run("two-tower", start=hour_ago + 600_000, status="RUNNING",
+                           metrics={HEARTBEAT_METRIC: now, "train_loss": 1.0})
+    cache = make_cache(fake, tmp_path)
+    index, _ = loaded(cache)
+    assert index.runs[silent]["model_status"] == "stale"
+    assert index.runs[beating]["model_status"] == "running"
+
+    def log_loss(run_id: str, value: float, beat: float) -> None:  # as a trainer would
+        run = fake.runs[run_id]
+        metrics = [m for m in run.data._metric_objs if m.key not in ("train_loss",
+                                                                     HEARTBEAT_METRIC)]
+        metrics += [Metric("train_loss", value, 0, 1), Metric(HEARTBEAT_METRIC, beat, 0, 1)]
+        tags = [RunTag(k, v) for k, v in run.data.tags.items()]
+        fake.runs[run_id] = Run(run.info, RunData(metrics=metrics, params=[], tags=tags))
+
+    log_loss(silent, 0.5, now - 590)  # still silent: this is not fetched again
+    log_loss(beating, 0.5, time.time())
+    assert cache.pinned.refresh(wait=5)
+    index, _ = cache.pinned.current()
+    assert index.runs[silent]["metrics"]["train_loss"] == 1.0
+    assert index.runs[silent]["model_status"] == "stale"
+    assert index.runs[beating]["metrics"]["train_loss"] == 0.5
+
+    log_loss(silent, 0.25, time.time())  # its trainer is back
+    assert cache.pinned.refresh(wait=5)
+    index, _ = cache.pinned.current()
+    assert index.runs[silent]["model_status"] == "running"
+    assert index.runs[silent]["metrics"]["train_loss"] == 0.25
