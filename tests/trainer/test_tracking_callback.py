@@ -27,7 +27,7 @@ def tracking_config(tmp_path, monkeypatch):
     path.write_text(
         "registered_models:\n"
         f"  two-tower: test-tracking-two-tower-{suffix}\n"
-        "retry:\n  request_timeout_seconds: 5\n  flush_timeout_seconds: 4\n")
+        "retry:\n  request_timeout_seconds: 5\n  flush_timeout_seconds: 60\n")
     monkeypatch.setenv("MOVIE_GENIE_MLFLOW_CONFIG", str(path))
     monkeypatch.setenv("MLFLOW_EXPERIMENT_NAME", f"test-tracking-{suffix}")
     monkeypatch.delenv("DVC_STAGE", raising=False)
@@ -104,6 +104,7 @@ def test_a_crash_ends_the_run_failed_with_the_error(tracking_uri, tracking_confi
 def test_a_server_that_never_answers_fails_the_run_and_keeps_the_metrics(
         tracking_config, tmp_path, monkeypatch):
     monkeypatch.setenv("MLFLOW_TRACKING_URI", f"http://127.0.0.1:{free_port()}")
+    monkeypatch.setenv("MOVIE_GENIE_TRACKING_RETRY__FLUSH_TIMEOUT_SECONDS", "4")
     out = tmp_path / "out"
     with pytest.raises(TrackingUnavailable, match="did not take .* no answer within 4 s") as lost:
         tiny_training.train(callbacks_for("two-tower", tiny_training.CONFIG), out)
