@@ -10,7 +10,7 @@ import os
 import pytest
 
 from tests.harness.browser import browser, page  # noqa: F401  (one Chromium per session)
-from tests.harness.mlflow_server import CLIENT_SECRETS, MlflowServer
+from tests.harness.mlflow_server import CLIENT_SECRETS, Accounts, MlflowServer
 from tests.harness.postgres import PostgresCluster
 from tests.harness.s3 import S3Endpoint
 
@@ -35,6 +35,19 @@ def mlflow_server(tmp_path_factory, postgres, s3):
     server = MlflowServer(
         tmp_path_factory.mktemp("mlflow"), backend_uri=postgres.uri,
         artifacts_destination=f"s3://{s3.bucket}/artifacts", env=s3.server_env(),
+    ).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def secured_mlflow_server(tmp_path_factory, postgres, s3):
+    """The shared-server shape: as above, with MLflow's basic-auth on (own database on the same
+    cluster, own artifact prefix), the admin and both service accounts provisioned."""
+    server = MlflowServer(
+        tmp_path_factory.mktemp("mlflow-auth"), backend_uri=postgres.create_database("mlflow_auth"),
+        artifacts_destination=f"s3://{s3.bucket}/secured", env=s3.server_env(),
+        accounts=Accounts.generate(),
     ).start()
     yield server
     server.stop()

@@ -51,6 +51,15 @@ class PostgresCluster:
         )
         return self
 
+    def create_database(self, name: str) -> str:
+        """Another database on this cluster; returns its URI."""
+        subprocess.run(
+            [str(PG_BIN / "createdb"), "-h", "127.0.0.1", "-p", str(self.port), "-U", self.user,
+             name],
+            check=True, capture_output=True,
+        )
+        return f"postgresql+psycopg2://{self.user}@127.0.0.1:{self.port}/{name}"
+
     def start(self) -> PostgresCluster:
         self.server = ManagedProcess(
             "postgres",
