@@ -13,6 +13,8 @@ import boto3
 from botocore.exceptions import ClientError, EndpointConnectionError
 from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_fixed
 
+from secrets_check import WeakSecret, check_secret
+
 
 def create_bucket(endpoint: str, bucket: str, attempts: int = 30, interval: float = 2.0) -> bool:
     """Return True when the bucket was created, False when it already existed; waits
@@ -42,6 +44,11 @@ def main() -> int:
     bucket = os.environ.get("ARTIFACT_BUCKET")
     if not endpoint or not bucket:
         print("create_bucket: set MLFLOW_S3_ENDPOINT_URL and ARTIFACT_BUCKET", file=sys.stderr)
+        return 2
+    try:
+        check_secret("AWS_SECRET_ACCESS_KEY", os.environ.get("AWS_SECRET_ACCESS_KEY"))
+    except WeakSecret as error:
+        print(f"create_bucket: refusing to start: {error}", file=sys.stderr)
         return 2
     try:
         created = create_bucket(endpoint, bucket)

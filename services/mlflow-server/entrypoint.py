@@ -41,7 +41,6 @@ import urllib.request
 from pathlib import Path
 
 import accounts
-from schema import upgrade_if_behind
 from secrets_check import WeakSecret, check_secret, check_uri_password
 from wait_for_backend import BackendUnavailable, wait_for_backend
 
@@ -125,6 +124,8 @@ def main() -> int:
     except BackendUnavailable as error:
         print(f"mlflow-server: {error}", file=sys.stderr, flush=True)
         return 1
+    from schema import upgrade_if_behind  # imports MLflow's store code: after the checks
+
     upgrade_if_behind(backend)
     if accounts.auth_enabled(env):
         setup_auth(env, backend, Path(env.get("MLFLOW_STATE_DIR", ".state/mlflow")).resolve())

@@ -1,0 +1,75 @@
+"""Every service refuses an empty, placeholder or too-short secret at start, naming the variable."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from tests.harness.mlflow_server import ENTRYPOINT, entrypoint_env
+from tests.harness.process import free_port
+
+sys.path.insert(0, str(ENTRYPOINT.parent))
+from secrets_check import WeakSecret, check_secret  # noqa: E402
+
+GOOD = "a-strong-secret-value-42"
+
+
+@pytest.mark.parametrize(("value", "reason"), [
+    ("", "is empty"), ("change-me-postgres", "placeholder"), ("CHANGEME-too", "placeholder"),
+    ("short-pw", "too short (8 characters; at least 12)")])
+def test_check_secret_names_the_variable_and_the_reason(value, reason):
+    with pytest.raises(WeakSecret) as caught:
+        check_secret("SOME_SECRET", value)
+    assert "SOME_SECRET" in str(caught.value) and reason in str(caught.value)
+    assert check_secret("SOME_SECRET", GOOD) == GOOD
+
+
+def auth_env(**override: str) -> dict[str, str]:
+    env = entrypoint_env({
+        "MLFLOW_PORT": str(free_port()), "MLFLOW_AUTH": "true",
+        "MLFLOW_AUTH_ADMIN_PASSWORD": GOOD, "MLFLOW_FLASK_SERVER_SECRET_KEY": GOOD,
+        "MLFLOW_TRAINER_PASSWORD": GOOD, "MLFLOW_METRICS_API_PASSWORD": GOOD,
+        "AWS_SECRET_ACCESS_KEY": GOOD,
+        # Nothing listens there: a start that got past the checks would fail differently.
+        "MLFLOW_BACKEND_STORE_URI": f"postgresql+psycopg2://mlflow:{GOOD}@127.0.0.1:1/mlflow",
+        "MLFLOW_DB_WAIT_SECONDS": "1",
+    })
+    env.update(override)
+    return env
+
+
+@pytest.mark.parametrize(("variable", "value", "named"), [
+    ("MLFLOW_AUTH_ADMIN_PASSWORD", "", "MLFLOW_AUTH_ADMIN_PASSWORD is empty"),
+    ("MLFLOW_FLASK_SERVER_SECRET_KEY", "change-me-flask-key", "MLFLOW_FLASK_SERVER_SECRET_KEY"),
+    ("MLFLOW_TRAINER_PASSWORD", "short", "MLFLOW_TRAINER_PASSWORD is too short"),
+    ("MLFLOW_METRICS_API_PASSWORD", "change-me-api", "MLFLOW_METRICS_API_PASSWORD is still the"),
+    ("AWS_SECRET_ACCESS_KEY", "change-me-minio-secret", "AWS_SECRET_ACCESS_KEY is still the"),
+    ("MLFLOW_BACKEND_STORE_URI",
+     "postgresql+psycopg2://mlflow:change-me-postgres@127.0.0.1:1/mlflow",
+     "the password in MLFLOW_BACKEND_STORE_URI is still the"),
+])
+def test_tracking_server_refuses_weak_secrets(variable, value, named):
+    result = subprocess.run([sys.executable, str(ENTRYPOINT)], env=auth_env(**{variable: value}),
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2, result.stderr
+    assert "refusing to start" in result.stderr and named in result.stderr
+    assert "change-me-postgres" not in result.stderr  # the secret itself is never printed
+
+
+def test_admin_password_is_required_with_auth():
+    env = auth_env()
+    del env["MLFLOW_AUTH_ADMIN_PASSWORD"]
+    result = subprocess.run([sys.executable, str(ENTRYPOINT)], env=env, capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == 2 and "MLFLOW_AUTH_ADMIN_PASSWORD is empty" in result.stderr
+
+
+def test_bucket_init_refuses_the_placeholder_key():
+    env = {**os.environ, "MLFLOW_S3_ENDPOINT_URL": "http://127.0.0.1:1", "ARTIFACT_BUCKET": "b",
+           "AWS_SECRET_ACCESS_KEY": "change-me-minio-secret"}
+    result = subprocess.run([sys.executable, str(ENTRYPOINT.parent / "create_bucket.py")],
+                            env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2 and "AWS_SECRET_ACCESS_KEY is still the" in result.stderr
