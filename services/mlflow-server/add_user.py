@@ -15,10 +15,9 @@ import os
 import secrets
 import sys
 
+from accounts import PERSON_ROLES, WORKSPACE
 from mlflow.exceptions import MlflowException
 from mlflow.server.auth.client import AuthServiceClient
-
-from accounts import PERSON_ROLES, WORKSPACE
 from secrets_check import WeakSecret, check_secret
 
 

@@ -15,11 +15,13 @@ from mlflow.tracking import MlflowClient
 from tests.harness.mlflow_server import ENTRYPOINT, MlflowServer, entrypoint_env
 from tests.harness.process import free_port
 
+PASSWORD = "a-strong-db-password"
+
 
 def test_unreachable_database_fails_fast_naming_the_host():
     port = free_port()  # nothing listens there
     env = entrypoint_env({
-        "MLFLOW_BACKEND_STORE_URI": f"postgresql+psycopg2://mlflow:secret@127.0.0.1:{port}/mlflow",
+        "MLFLOW_BACKEND_STORE_URI": f"postgresql+psycopg2://mlflow:{PASSWORD}@127.0.0.1:{port}/mlflow",
         "MLFLOW_DB_WAIT_SECONDS": "4",
         "MLFLOW_PORT": str(free_port()),
     })
@@ -30,7 +32,7 @@ def test_unreachable_database_fails_fast_naming_the_host():
     assert result.returncode != 0
     assert f"127.0.0.1:{port}" in result.stderr
     assert "did not answer within 4 s" in result.stderr
-    assert "secret" not in result.stderr + result.stdout  # the password is never printed
+    assert PASSWORD not in result.stderr + result.stdout  # the password is never printed
     assert elapsed < 4 + 30, "the retry budget bounds the wait"
 
 

@@ -73,3 +73,45 @@ def test_bucket_init_refuses_the_placeholder_key():
     result = subprocess.run([sys.executable, str(ENTRYPOINT.parent / "create_bucket.py")],
                             env=env, capture_output=True, text=True, timeout=60)
     assert result.returncode == 2 and "AWS_SECRET_ACCESS_KEY is still the" in result.stderr
+
+
+API_DIR = ENTRYPOINT.parents[1] / "metrics-api"
+
+
+@pytest.mark.parametrize(("variable", "value", "named"), [
+    ("METRICS_API_PROMOTE_TOKEN", "change-me-promote-token", "METRICS_API_PROMOTE_TOKEN is still"),
+    ("METRICS_API_PROMOTE_TOKEN", "short", "METRICS_API_PROMOTE_TOKEN is too short"),
+    ("MLFLOW_TRACKING_PASSWORD", "", "MLFLOW_TRACKING_PASSWORD is empty"),
+    ("MLFLOW_TRACKING_PASSWORD", "change-me-api", "MLFLOW_TRACKING_PASSWORD is still"),
+])
+def test_metrics_api_refuses_weak_secrets_at_start(variable, value, named):
+    """The real start command: gunicorn gives up when the app factory refuses its settings."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("MLFLOW_", "METRICS_API_"))}
+    env.update({"MLFLOW_TRACKING_URI": "http://127.0.0.1:1", "METRICS_API_HOST": "127.0.0.1",
+                "METRICS_API_PORT": str(free_port()), "METRICS_API_WORKERS": "1",
+                "METRICS_API_CACHE_WARM_ON_START": "false",
+                "MLFLOW_TRACKING_USERNAME": "metrics-api", "MLFLOW_TRACKING_PASSWORD": GOOD,
+                variable: value})
+    result = subprocess.run(
+        [str(os.path.join(os.path.dirname(sys.executable), "gunicorn")), "-c", "gunicorn.conf.py",
+         "metrics_api:create_app()"], cwd=API_DIR, env=env, capture_output=True, text=True,
+        timeout=120)
+    assert result.returncode != 0
+    assert named in result.stdout + result.stderr
+    if value:
+        assert value not in (result.stdout + result.stderr).replace(named, "")
+
+
+def test_metrics_api_runs_without_a_token_and_without_an_account(monkeypatch):
+    """Unset token: promotion by token is off, not an error; no account: anonymous (auth off)."""
+    sys.path.insert(0, str(API_DIR))
+    from metrics_api.settings import load_secrets
+
+    for name in ("METRICS_API_PROMOTE_TOKEN", "MLFLOW_TRACKING_USERNAME",
+                 "MLFLOW_TRACKING_PASSWORD"):
+        monkeypatch.delenv(name, raising=False)
+    secrets = load_secrets()
+    assert (secrets.promote_token, secrets.tracking_username) == ("", "")
+    monkeypatch.setenv("MLFLOW_TRACKING_PASSWORD", GOOD)
+    with pytest.raises(ValueError, match="MLFLOW_TRACKING_USERNAME is empty"):
+        load_secrets()

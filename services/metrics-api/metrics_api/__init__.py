@@ -65,8 +65,10 @@ def _log_start(app: Flask, tracking: Tracking) -> None:
     log.setLevel(logging.INFO)
     routes = sorted(f"{','.join(sorted(r.methods - {'HEAD', 'OPTIONS'}))} {r.rule}"
                     for r in app.url_map.iter_rules() if r.endpoint != "static")
-    log.info("tracking URI %s (MLflow %s); experiment %r; promotion %s; CORS origins %s",
+    log.info("tracking URI %s (MLflow %s) as %s; experiment %r; promotion by people (their MLflow "
+             "accounts), by token %s; CORS origins %s",
              public_uri(tracking.uri), "answers" if tracking.reachable() else "DOES NOT ANSWER",
+             app.config["TRACKING_USERNAME"] or "anonymous",
              app.config["EXPERIMENT_NAME"],
              "on" if app.config["PROMOTE_TOKEN"] else "off (no METRICS_API_PROMOTE_TOKEN)",
              ",".join(app.config["CORS_ORIGINS"]) or "none")

@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 import re
 
+from .settings import load_secrets
+
 DEFAULTS = {
     "TRACKING_URI": "http://127.0.0.1:5000",
     "EXPERIMENT_NAME": "movie-genie-models",
@@ -96,8 +98,13 @@ def _check(config) -> None:
             ("postgresql://", "postgresql+psycopg2://", "sqlite:///")):
         raise ConfigError("METRICS_API_STORE_URI must be a postgresql:// or sqlite:/// URI")
     config["MLFLOW_UI_URL"] = config["MLFLOW_UI_URL"] or config["TRACKING_URI"]
-    # from_prefixed_env parses JSON, so a numeric token would arrive as an int.
-    config["PROMOTE_TOKEN"] = str(config["PROMOTE_TOKEN"] or "")
+    # Secrets (the token, the MLflow service account) through pydantic-settings: settings.py.
+    try:
+        secrets = load_secrets(config["PROMOTE_TOKEN"])
+    except ValueError as error:
+        raise ConfigError(str(error)) from None
+    config["PROMOTE_TOKEN"] = secrets.promote_token
+    config["TRACKING_USERNAME"] = secrets.tracking_username
     origins = config["CORS_ORIGINS"]
     if isinstance(origins, str):
         config["CORS_ORIGINS"] = [o.strip() for o in origins.split(",") if o.strip()]

@@ -10,14 +10,28 @@ from constants, numbers and configured names only, never from request input.
 from __future__ import annotations
 
 import contextlib
+import copy
 from urllib.parse import urlsplit, urlunsplit
 
 import requests
-from mlflow.entities import Experiment, Run, ViewType
+from mlflow.entities import Experiment, Run, RunTag, ViewType
+from mlflow.entities.model_registry import ModelVersionTag
 from mlflow.exceptions import MlflowException
+from mlflow.store.model_registry.rest_store import RestStore as RegistryRestStore
+from mlflow.store.tracking.rest_store import RestStore as TrackingRestStore
 from mlflow.tracking import MlflowClient
+from mlflow.utils.rest_utils import MlflowHostCreds
 
-from .errors import ApiError, BadRequest, Conflict, NotFound, TrackingFailed, TrackingUnavailable
+from .errors import (
+    ApiError,
+    BadRequest,
+    Conflict,
+    Forbidden,
+    NotFound,
+    TrackingFailed,
+    TrackingUnavailable,
+    Unauthorized,
+)
 
 NOT_FOUND_CODES = {"RESOURCE_DOES_NOT_EXIST", "NOT_FOUND"}
 BAD_INPUT_CODES = {"INVALID_PARAMETER_VALUE", "BAD_REQUEST", "MALFORMED_REQUEST"}
@@ -43,6 +57,19 @@ class Tracking:
     def __init__(self, tracking_uri: str) -> None:
         self.uri = tracking_uri
         self.client = MlflowClient(tracking_uri=tracking_uri)
+        self.acting_as: str | None = None  # None: the API's own account (from the environment)
+        self._writer = _ClientWriter(self.client)
+
+    def as_user(self, username: str, password: str) -> Tracking:
+        """The same reads; writes made with ``username``'s credentials, so that MLflow checks
+        that person's password (401) and permissions (403)."""
+        if not self.uri.startswith(("http://", "https://")):
+            raise Forbidden("promotion as a person needs an MLflow tracking server (http)")
+        other = copy.copy(self)
+        other.acting_as = username
+        other._writer = _PersonWriter(MlflowHostCreds(self.uri, username=username,
+                                                      password=password))
+        return other
 
     @contextlib.contextmanager
     def _translated(self, missing: str | None = None):
@@ -59,6 +86,17 @@ class Tracking:
         code, where = error.error_code, public_uri(self.uri)
         if code in NOT_FOUND_CODES:
             return NotFound(missing or f"not found in MLflow: {_short(error)}")
+        who = (f"MLflow user {self.acting_as!r}" if self.acting_as
+               else "the metrics API's account")
+        if code == "UNAUTHENTICATED":
+            return Unauthorized(f"MLflow refused the credentials of {who}")
+        if code == "PERMISSION_DENIED":
+            if missing and self.acting_as is None:
+                # MLflow's auth answers 403, not 404, for a run that does not exist (no oracle of
+                # run ids); the API's account reads every experiment, so for it that means absent.
+                return NotFound(missing)
+            return Forbidden(f"{who} may not do this on MLflow (promotion needs the editor role "
+                             "or above)")
         if code in BAD_INPUT_CODES:
             return BadRequest(f"MLflow refused the request: {_short(error)}")
         if code in CONFLICT_CODES:
@@ -120,7 +158,11 @@ class Tracking:
 
     def set_tag(self, run_id: str, key: str, value: str) -> None:
         with self._translated(missing=f"run {run_id} not found"):
-            self.client.set_tag(run_id, key, value)
+            self._writer.set_tag(run_id, key, value)
+
+    def set_version_tag(self, registered_model: str, version: str, key: str, value: str) -> None:
+        with self._translated():
+            self._writer.set_version_tag(registered_model, version, key, value)
 
     def model_version_for_run(self, registered_model: str, run_id: str) -> str | None:
         """The newest version of ``registered_model`` built from ``run_id``, or None."""
@@ -134,7 +176,7 @@ class Tracking:
 
     def set_alias(self, registered_model: str, alias: str, version: str) -> None:
         with self._translated():
-            self.client.set_registered_model_alias(registered_model, alias, version)
+            self._writer.set_alias(registered_model, alias, version)
 
     def alias_run(self, registered_model: str, alias: str) -> tuple[str, str] | None:
         """``(version, run_id)`` that ``alias`` points at, or None (no model, no alias)."""
@@ -162,6 +204,39 @@ class Tracking:
                 token = page.token
                 if not token:
                     return found
+
+
+class _ClientWriter:
+    """Writes as the API's own account: MLflow's client reads MLFLOW_TRACKING_USERNAME/PASSWORD."""
+
+    def __init__(self, client: MlflowClient) -> None:
+        self.client = client
+
+    def set_tag(self, run_id: str, key: str, value: str) -> None:
+        self.client.set_tag(run_id, key, value)
+
+    def set_alias(self, name: str, alias: str, version: str) -> None:
+        self.client.set_registered_model_alias(name, alias, version)
+
+    def set_version_tag(self, name: str, version: str, key: str, value: str) -> None:
+        self.client.set_model_version_tag(name, version, key, value)
+
+
+class _PersonWriter:
+    """Writes with one person's credentials, through MLflow's own REST stores."""
+
+    def __init__(self, creds: MlflowHostCreds) -> None:
+        self.runs = TrackingRestStore(lambda: creds)
+        self.registry = RegistryRestStore(lambda: creds)
+
+    def set_tag(self, run_id: str, key: str, value: str) -> None:
+        self.runs.set_tag(run_id, RunTag(key, value))
+
+    def set_alias(self, name: str, alias: str, version: str) -> None:
+        self.registry.set_registered_model_alias(name, alias, version)
+
+    def set_version_tag(self, name: str, version: str, key: str, value: str) -> None:
+        self.registry.set_model_version_tag(name, version, ModelVersionTag(key, value))
 
 
 def _no_answer(error: MlflowException) -> bool:

@@ -17,7 +17,8 @@ from ..champions import with_status
 from ..errors import BadRequest, NotFound
 from ..limits import json_body
 from ..ordering import page, parse_order
-from ..promotion import check_token, promote
+from ..people import promoter_from
+from ..promotion import promote
 from ..query import RunFilter, matching_rows
 from ..query.export import default_columns, parse_columns, stream_csv
 from ..run_cache import RunIndex
@@ -143,8 +144,12 @@ def summary():
 @bp.post("/runs/<run_id>/promote")
 def promote_run(run_id: str):
     """Runs of the configured experiment only: the registered models belong to it."""
-    check_token(current_app.config["PROMOTE_TOKEN"], request.headers.get("Authorization"))
-    data = promote(services().tracking, services().champions, check_run_id(run_id),
+    promoter = promoter_from(request.headers.get("Authorization"),
+                             current_app.config["PROMOTE_TOKEN"])
+    tracking = services().tracking
+    if promoter.is_person:
+        tracking = tracking.as_user(promoter.name, promoter.password)
+    data = promote(tracking, services().champions, check_run_id(run_id),
                    current_app.config["EXPERIMENT_NAME"],
-                   current_app.config["REGISTERED_MODEL_PREFIX"])
+                   current_app.config["REGISTERED_MODEL_PREFIX"], promoter)
     return ok(data)
