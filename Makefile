@@ -7,7 +7,7 @@ COMPOSE ?= docker compose
 
 
 .PHONY: help bootstrap frontend-build demo test test-compose test-python test-frontend up down logs train \
-        train-local mlflow replay lint format bench bench-models sweep-models
+        train-local mlflow replay lint format bench bench-models sweep-models env add-user
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -50,6 +50,13 @@ down: ## Stop the compose stack
 
 logs: ## Follow the compose stack's logs
 	$(COMPOSE) logs -f
+
+env: ## Write .env for compose with strong random secrets (refuses to overwrite one)
+	@python3 scripts/write_env.py
+
+# As an admin: MLFLOW_TRACKING_URI, MLFLOW_TRACKING_USERNAME, MLFLOW_TRACKING_PASSWORD in the env.
+add-user: bootstrap ## Add a person to MLflow: make add-user NAME=alice ROLE=viewer|editor|maintainer|admin
+	@$(PY) services/mlflow-server/add_user.py "$(NAME)" "$(ROLE)"
 
 # The trainer runs as the checkout's owner, so DVC's outputs in the mounted checkout are theirs.
 train: ## Run the DVC pipeline in the trainer container against the compose stack

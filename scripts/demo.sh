@@ -25,12 +25,22 @@ done
 
 mkdir -p "$DEMO_STATE_DIR"
 rm -f "$DEMO_STATE_DIR/READY"
-# Promotion needs a bearer token: one per state directory, printed when the demo is ready.
-if [ -z "${METRICS_API_PROMOTE_TOKEN:-}" ]; then
-  [ -s "$DEMO_STATE_DIR/promote-token" ] || python -c "import secrets; print(secrets.token_urlsafe(16))" > "$DEMO_STATE_DIR/promote-token"
-  METRICS_API_PROMOTE_TOKEN=$(cat "$DEMO_STATE_DIR/promote-token")
+# MLflow runs with its basic-auth: an admin and the two service accounts, generated once per state
+# directory (0600) and printed when the demo is ready. Promotion: sign in on the dashboard.
+credentials=$DEMO_STATE_DIR/credentials.env
+if [ ! -s "$credentials" ]; then
+  (umask 077; python - > "$credentials" <<'PY'
+import secrets
+for name in ("MLFLOW_AUTH_ADMIN_PASSWORD", "MLFLOW_FLASK_SERVER_SECRET_KEY",
+             "MLFLOW_TRAINER_PASSWORD", "MLFLOW_METRICS_API_PASSWORD"):
+    print(f"{name}={secrets.token_urlsafe(18)}")
+PY
+  )
 fi
-export METRICS_API_PROMOTE_TOKEN
+set -a; . "$credentials"; set +a
+export MLFLOW_AUTH=true MLFLOW_AUTH_ADMIN_USERNAME=admin
+# The token path is for automation only: off unless the caller sets one.
+export METRICS_API_PROMOTE_TOKEN=${METRICS_API_PROMOTE_TOKEN:-}
 echo "demo: state in $DEMO_STATE_DIR; MLflow :$MLFLOW_PORT, API :$METRICS_API_PORT, dashboard :$WEB_PORT"
 # -e /dev/null: the compose .env is not the demo's environment.
 exec honcho --no-colour -e /dev/null -f Procfile start

@@ -101,7 +101,10 @@ def main() -> int:
         f"  dashboard   {web}/metrics",
         f"  metrics API {api}/api/models/summary",
         f"  MLflow UI   {tracking_uri.replace('127.0.0.1', 'localhost')}",
-        f"  promotion token {os.environ.get('METRICS_API_PROMOTE_TOKEN', '')}",
+        f"  sign in (MLflow UI, and the dashboard when promoting): user "
+        f"{os.environ.get('MLFLOW_AUTH_ADMIN_USERNAME', 'admin')}, password "
+        f"{os.environ.get('MLFLOW_AUTH_ADMIN_PASSWORD', '')}",
+        f"  (kept in {state / 'credentials.env'}; more people: make add-user)",
         "Ctrl-C stops everything.", "",
     ]), flush=True)
     signal.pause()

@@ -19,9 +19,18 @@ def api_runs(demo) -> list[dict]:
     return body["data"]
 
 
-def test_demo_trains_and_tracks_every_model(demo):
+def test_demo_trains_and_tracks_every_model(demo, monkeypatch):
     runs = api_runs(demo)
     assert {run["model_name"]: run["model_type"] for run in runs} == MODELS
+    # Zero-config, yet no anonymous access: the demo generated the admin and printed how to sign in.
+    secrets = dict(line.split("=", 1) for line in
+                   (demo.state / "credentials.env").read_text().split())
+    password = secrets["MLFLOW_AUTH_ADMIN_PASSWORD"]
+    assert f"user admin, password {password}" in demo.first_output
+    search = f"{demo.mlflow}/api/2.0/mlflow/experiments/search"
+    assert requests.post(search, json={"max_results": 5}, timeout=10).status_code == 401
+    monkeypatch.setenv("MLFLOW_TRACKING_USERNAME", "admin")
+    monkeypatch.setenv("MLFLOW_TRACKING_PASSWORD", password)
     client = MlflowClient(demo.mlflow)
     for run in runs:
         assert run["status"] == "FINISHED" and run["model_status"] == "inactive"

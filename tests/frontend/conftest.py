@@ -1,5 +1,6 @@
-"""The whole read path, real at every hop: trainer CLIs → MLflow server (Postgres + S3) →
-metrics-api under gunicorn → nginx serving the production build → headless Chromium."""
+"""The whole read path, real at every hop: trainer CLIs → MLflow server (Postgres + S3, basic-auth
+on, as shared) → metrics-api under gunicorn → nginx serving the production build → headless
+Chromium. The trainer and the API use their service accounts; people promote as themselves."""
 
 from __future__ import annotations
 
@@ -12,8 +13,9 @@ from tests.frontend.build import ensure_build
 from tests.frontend.metrics_api_server import start_metrics_api
 from tests.frontend.nginx_server import NginxFrontend
 from tests.frontend.trained_runs import REPO, train_smoke_runs
+from tests.harness.mlflow_server import Accounts
+from tests.security.conftest import add_person
 
-PROMOTE_TOKEN = "browser-test-token"
 ARTIFACTS = REPO / "test-artifacts" / "frontend"
 
 
@@ -23,19 +25,28 @@ def frontend_dist() -> Path:
 
 
 @pytest.fixture(scope="session")
-def frontend_experiment(mlflow_server, tmp_path_factory) -> str:
+def frontend_experiment(secured_mlflow_server, tmp_path_factory) -> str:
     """An experiment of its own on the shared server, holding one run per model."""
     name = f"frontend-browser-{uuid.uuid4().hex[:8]}"
-    train_smoke_runs(tmp_path_factory.mktemp("trained"), mlflow_server.url, name)
+    train_smoke_runs(tmp_path_factory.mktemp("trained"), secured_mlflow_server.url, name,
+                     client_env=Accounts.client_env(secured_mlflow_server.accounts.trainer))
     return name
 
 
 @pytest.fixture(scope="session")
-def metrics_api(mlflow_server, frontend_experiment, tmp_path_factory) -> str:
-    process, url = start_metrics_api(tmp_path_factory.mktemp("metrics-api"), mlflow_server.url,
-                                     frontend_experiment, PROMOTE_TOKEN, mlflow_server.url)
+def metrics_api(secured_mlflow_server, frontend_experiment, tmp_path_factory) -> str:
+    server = secured_mlflow_server
+    process, url = start_metrics_api(
+        tmp_path_factory.mktemp("metrics-api"), server.url, frontend_experiment, "", server.url,
+        client_env=Accounts.client_env(server.accounts.metrics_api))
     yield url
     process.stop()
+
+
+@pytest.fixture(scope="session")
+def editor(secured_mlflow_server) -> tuple[str, str]:
+    """A person with the editor role, added as `make add-user` adds one."""
+    return add_person(secured_mlflow_server, "editor")
 
 
 @pytest.fixture(scope="session")

@@ -13,7 +13,8 @@ API_DIR = Path(__file__).resolve().parents[2] / "services" / "metrics-api"
 
 
 def start_metrics_api(log_dir: Path, tracking_uri: str, experiment: str, promote_token: str,
-                      mlflow_ui_url: str, **extra_env: str) -> tuple[ManagedProcess, str]:
+                      mlflow_ui_url: str, client_env: dict[str, str] | None = None,
+                      **extra_env: str) -> tuple[ManagedProcess, str]:
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k not in CLIENT_SECRETS}
     env.update({
@@ -22,6 +23,7 @@ def start_metrics_api(log_dir: Path, tracking_uri: str, experiment: str, promote
         "METRICS_API_HOST": "127.0.0.1", "METRICS_API_PORT": str(port),
         # The production worker count: a promotion shows at once on either worker.
         "METRICS_API_WORKERS": "2", "METRICS_API_THREADS": "4", **extra_env,
+        **(client_env or {}),
     })
     gunicorn = str(Path(sys.executable).parent / "gunicorn")
     process = ManagedProcess(

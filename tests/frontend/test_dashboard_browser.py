@@ -7,8 +7,6 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from tests.frontend.conftest import PROMOTE_TOKEN
-
 CARDS = "[data-testid=run-card]"
 
 
@@ -91,17 +89,19 @@ def test_two_selected_runs_open_the_compare_view_with_charts_that_have_data(
     expect(page.locator("tr[data-differs=true]").first).to_be_visible()
 
 
-def test_promotion_with_the_token_flips_the_badge(page, frontend, artifacts):
+def test_promotion_as_a_signed_in_editor_flips_the_badge(page, frontend, artifacts, editor):
     open_dashboard(page, frontend.url + "/metrics?type=retrieval", cards=1)
     card = page.locator(CARDS).first
     expect(card.get_by_test_id("status-badge")).to_have_text("inactive")
     card.get_by_role("link").first.click()
 
     page.get_by_role("button", name="Promote to active").click()
-    page.get_by_label("Promotion token").fill(PROMOTE_TOKEN)
+    page.get_by_label("MLflow username").fill(editor[0])
+    page.get_by_label("Password").fill(editor[1])
     page.get_by_role("button", name="Confirm promotion").click()
-    answer = page.get_by_text(re.compile(r"Promoted: registered model \S+ version \d+"))
-    expect(answer).to_be_visible(timeout=20_000)  # about ten MLflow calls; CI is slow
+    answer = page.get_by_text(re.compile(
+        rf"Promoted by {editor[0]}: registered model \S+ version \d+"))
+    expect(answer).to_be_visible()
     expect(page.get_by_test_id("status-badge")).to_have_text("active")
     page.screenshot(path=str(artifacts / "run-detail-promoted.png"), full_page=True)
 
@@ -111,13 +111,15 @@ def test_promotion_with_the_token_flips_the_badge(page, frontend, artifacts):
     expect(page.get_by_test_id("summary-active")).to_contain_text("two-tower")
 
 
-def test_a_wrong_token_shows_the_apis_refusal(page, frontend):
+def test_a_wrong_password_shows_the_apis_refusal(page, frontend, editor):
     open_dashboard(page, frontend.url + "/metrics?type=ranking", cards=1)
     page.locator(CARDS).first.get_by_role("link").first.click()
     page.get_by_role("button", name="Promote to active").click()
-    page.get_by_label("Promotion token").fill("not-the-token")
+    page.get_by_label("MLflow username").fill(editor[0])
+    page.get_by_label("Password").fill("not-the-password")
     page.get_by_role("button", name="Confirm promotion").click()
-    expect(page.get_by_role("alert")).to_contain_text("Promotion refused")
+    expect(page.get_by_role("alert")).to_contain_text(
+        f"Promotion refused: MLflow refused the credentials of MLflow user '{editor[0]}'")
     expect(page.get_by_test_id("status-badge")).to_have_text("inactive")
 
 

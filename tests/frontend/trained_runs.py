@@ -25,10 +25,11 @@ def _check(process: subprocess.Popen, what: str, log: Path, timeout: float) -> N
 
 def train_smoke_runs(work: Path, tracking_uri: str, experiment: str,
                      models: tuple[str, ...] = ("two-tower", "bert4rec", "popularity"),
-                     timeout: float = 240) -> None:
+                     timeout: float = 240, client_env: dict[str, str] | None = None) -> None:
+    """``client_env``: e.g. the trainer's MLflow account on a server with auth."""
     env = {k: v for k, v in os.environ.items() if k not in CLIENT_SECRETS}
     env.update({"MLFLOW_TRACKING_URI": tracking_uri, "MLFLOW_EXPERIMENT_NAME": experiment,
-                "OMP_NUM_THREADS": "1"})
+                "OMP_NUM_THREADS": "1", **(client_env or {})})
     data = work / "data"
     log = work / "prepare.log"
     with open(log, "wb") as out:

@@ -28,7 +28,8 @@ type RequestOptions = {
   method?: 'GET' | 'POST';
   params?: Record<string, string | number | undefined | null>;
   body?: unknown;
-  token?: string;
+  /** A full `Authorization` header value, e.g. from `basicAuth`. */
+  authorization?: string;
   signal?: AbortSignal;
 };
 
@@ -54,7 +55,7 @@ async function readEnvelope(response: Response): Promise<SuccessEnvelope<unknown
 export async function request<T>(path: string, options: RequestOptions = {}): Promise<SuccessEnvelope<T>> {
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (options.body !== undefined) headers['Content-Type'] = 'application/json';
-  if (options.token) headers.Authorization = `Bearer ${options.token}`;
+  if (options.authorization) headers.Authorization = options.authorization;
 
   const timeout = new AbortController();
   const timer = setTimeout(() => timeout.abort(), REQUEST_TIMEOUT_MS);
@@ -96,6 +97,12 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
 export const api = {
   get: <T>(path: string, params?: RequestOptions['params'], signal?: AbortSignal) =>
     request<T>(path, { params, signal }),
-  post: <T>(path: string, body: unknown, token?: string) =>
-    request<T>(path, { method: 'POST', body, token }),
+  post: <T>(path: string, body: unknown, authorization?: string) =>
+    request<T>(path, { method: 'POST', body, authorization }),
 };
+
+/** `Basic` credentials for a person's MLflow account (UTF-8, as MLflow's basic-auth reads them). */
+export function basicAuth(username: string, password: string): string {
+  const bytes = new TextEncoder().encode(`${username}:${password}`);
+  return `Basic ${btoa(String.fromCharCode(...bytes))}`;
+}

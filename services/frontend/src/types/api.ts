@@ -60,6 +60,7 @@ export type PromotionResult = {
   registered_model: string;
   version: string | number;
   alias: string;
+  promoted_by: string;
 };
 
 export type RunFilters = {

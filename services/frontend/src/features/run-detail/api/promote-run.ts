@@ -1,15 +1,24 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 
-import { api } from '@/lib/api-client';
+import { api, basicAuth } from '@/lib/api-client';
 import type { PromotionResult } from '@/types/api';
 
-export const promoteRun = async (runId: string, token: string): Promise<PromotionResult> =>
-  (await api.post<PromotionResult>(`/models/runs/${encodeURIComponent(runId)}/promote`, {}, token)).data;
+/** The promoting person's MLflow account: the API makes the promotion's writes as them. */
+export type Credentials = { username: string; password: string };
+
+export const promoteRun = async (runId: string, who: Credentials): Promise<PromotionResult> =>
+  (
+    await api.post<PromotionResult>(
+      `/models/runs/${encodeURIComponent(runId)}/promote`,
+      {},
+      basicAuth(who.username, who.password),
+    )
+  ).data;
 
 export const usePromoteRun = () => {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: ({ runId, token }: { runId: string; token: string }) => promoteRun(runId, token),
+    mutationFn: ({ runId, who }: { runId: string; who: Credentials }) => promoteRun(runId, who),
     // Promotion changes two runs' badges (new and previous active) and the summary.
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ['runs'] }),
   });

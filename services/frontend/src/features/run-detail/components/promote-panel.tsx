@@ -4,29 +4,40 @@ import { Button } from '@/components/ui/button';
 import { ApiError } from '@/lib/api-client';
 import type { Run } from '@/types/api';
 
-import { usePromoteRun } from '../api/promote-run';
+import { type Credentials, usePromoteRun } from '../api/promote-run';
 
-// The token is asked once per browser session and kept only in sessionStorage.
-const TOKEN_KEY = 'movie-genie.promote-token';
+// People promote as themselves, with their MLflow account: asked once per browser session and
+// kept only in sessionStorage (gone when the tab closes). MLflow checks password and role.
+const CREDENTIALS_KEY = 'movie-genie.mlflow-credentials';
 
-const readToken = () => window.sessionStorage.getItem(TOKEN_KEY) ?? '';
+const readCredentials = (): Credentials | null => {
+  try {
+    const stored = JSON.parse(window.sessionStorage.getItem(CREDENTIALS_KEY) ?? 'null');
+    return stored && typeof stored.username === 'string' && typeof stored.password === 'string'
+      ? stored
+      : null;
+  } catch {
+    return null;
+  }
+};
 
 export function PromotePanel({ run }: { run: Run }) {
   const promote = usePromoteRun();
-  const [token, setToken] = useState(readToken);
+  const [who, setWho] = useState(readCredentials);
   const [asking, setAsking] = useState(false);
-  const [draft, setDraft] = useState('');
+  const [username, setUsername] = useState(who?.username ?? '');
+  const [password, setPassword] = useState('');
 
-  const submit = (withToken: string) => {
+  const submit = (credentials: Credentials) => {
     promote.mutate(
-      { runId: run.run_id, token: withToken },
+      { runId: run.run_id, who: credentials },
       {
-        onSuccess: () => window.sessionStorage.setItem(TOKEN_KEY, withToken),
+        onSuccess: () => window.sessionStorage.setItem(CREDENTIALS_KEY, JSON.stringify(credentials)),
         onError: (error) => {
-          // A rejected token is forgotten so the next attempt asks again.
+          // Refused credentials are forgotten so the next attempt asks again.
           if (error instanceof ApiError && (error.status === 401 || error.status === 403)) {
-            window.sessionStorage.removeItem(TOKEN_KEY);
-            setToken('');
+            window.sessionStorage.removeItem(CREDENTIALS_KEY);
+            setWho(null);
           }
         },
       },
@@ -34,7 +45,7 @@ export function PromotePanel({ run }: { run: Run }) {
   };
 
   const onPromote = () => {
-    if (token) submit(token);
+    if (who) submit(who);
     else setAsking(true);
   };
 
@@ -57,19 +68,33 @@ export function PromotePanel({ run }: { run: Run }) {
           className="mt-3 flex flex-wrap items-end gap-2"
           onSubmit={(event) => {
             event.preventDefault();
+            const credentials = { username, password };
             setAsking(false);
-            setToken(draft);
-            submit(draft);
+            setWho(credentials);
+            setPassword('');
+            submit(credentials);
           }}
         >
+          <p className="w-full text-xs text-slate-600">Sign in with your MLflow account: the promotion is recorded in your name.</p>
           <label className="flex flex-col text-xs font-medium text-slate-600">
-            Promotion token
+            MLflow username
             <input
-              type="password"
               autoFocus
               required
-              value={draft}
-              onChange={(event) => setDraft(event.target.value)}
+              autoComplete="username"
+              value={username}
+              onChange={(event) => setUsername(event.target.value)}
+              className="mt-1 rounded-md border border-slate-300 px-2 py-1.5 text-sm"
+            />
+          </label>
+          <label className="flex flex-col text-xs font-medium text-slate-600">
+            Password
+            <input
+              type="password"
+              required
+              autoComplete="current-password"
+              value={password}
+              onChange={(event) => setPassword(event.target.value)}
               className="mt-1 rounded-md border border-slate-300 px-2 py-1.5 text-sm"
             />
           </label>
@@ -84,8 +109,9 @@ export function PromotePanel({ run }: { run: Run }) {
 
       {promote.isSuccess && (
         <p role="status" className="mt-3 rounded-md bg-emerald-50 p-3 text-sm text-emerald-800">
-          Promoted: registered model <strong>{promote.data.registered_model}</strong> version{' '}
-          <strong>{promote.data.version}</strong>, alias <strong>{promote.data.alias}</strong>.
+          Promoted by <strong>{promote.data.promoted_by}</strong>: registered model{' '}
+          <strong>{promote.data.registered_model}</strong> version <strong>{promote.data.version}</strong>, alias{' '}
+          <strong>{promote.data.alias}</strong>.
           {promote.data.previous_active_run_id
             ? ` Previously active run ${promote.data.previous_active_run_id} is now inactive.`
             : ' No run was active before.'}

@@ -49,7 +49,7 @@ describe('run detail', () => {
     expect(screen.queryByTestId('curve-chart-train_loss')).not.toBeInTheDocument();
   });
 
-  it('promotes with the token asked once, shows the answer and flips the badge', async () => {
+  it('promotes as the person signed in once, shows the answer and flips the badge', async () => {
     seed([makeRun({ run_id: 'r1' }), makeRun({ run_id: 'r2' })]);
     const authHeaders: (string | null)[] = [];
     server.use(
@@ -57,39 +57,52 @@ describe('run detail', () => {
         authHeaders.push(request.headers.get('authorization'));
         const run = db.runs.find((r) => r.run_id === params.runId)!;
         run.model_status = 'active';
-        return ok({ run, previous_active_run_id: null, registered_model: 'movie-genie-two-tower', version: '3', alias: 'champion' });
+        return ok({
+          run,
+          previous_active_run_id: null,
+          registered_model: 'movie-genie-two-tower',
+          version: '3',
+          alias: 'champion',
+          promoted_by: 'alice',
+        });
       }),
     );
     const { router } = renderApp('/metrics/runs/r1');
     await userEvent.click(await screen.findByRole('button', { name: 'Promote to active' }));
-    await userEvent.type(screen.getByLabelText('Promotion token'), 's3cret');
+    await userEvent.type(screen.getByLabelText('MLflow username'), 'alice');
+    await userEvent.type(screen.getByLabelText('Password'), 'pä55');
     await userEvent.click(screen.getByRole('button', { name: 'Confirm promotion' }));
 
     expect(await screen.findByRole('status', { name: '' })).toHaveTextContent(
-      'registered model movie-genie-two-tower version 3, alias champion',
+      'Promoted by alice: registered model movie-genie-two-tower version 3, alias champion',
     );
-    expect(authHeaders).toEqual(['Bearer s3cret']);
+    // Basic credentials, UTF-8 encoded: "alice:pä55".
+    const basic = `Basic ${btoa(String.fromCharCode(...new TextEncoder().encode('alice:pä55')))}`;
+    expect(authHeaders).toEqual([basic]);
     await waitFor(() => expect(screen.getByTestId('status-badge')).toHaveTextContent('active'));
 
     // A second promotion in the same session does not ask again.
     await act(() => router.navigate('/metrics/runs/r2'));
     await waitFor(() => expect(screen.getByTestId('run-title')).toHaveTextContent(db.runs[1].run_name));
     await userEvent.click(await screen.findByRole('button', { name: 'Promote to active' }));
-    await waitFor(() => expect(authHeaders).toEqual(['Bearer s3cret', 'Bearer s3cret']));
-    expect(screen.queryByLabelText('Promotion token')).not.toBeInTheDocument();
+    await waitFor(() => expect(authHeaders).toEqual([basic, basic]));
+    expect(screen.queryByLabelText('Password')).not.toBeInTheDocument();
   });
 
-  it("shows the API's refusal and asks for the token again after a 401", async () => {
+  it("shows the API's refusal and asks for the credentials again after a 403", async () => {
     seed([makeRun({ run_id: 'r1' })]);
-    server.use(http.post('/api/models/runs/:runId/promote', () => fail(401, 'Invalid or missing token')));
+    server.use(
+      http.post('/api/models/runs/:runId/promote', () => fail(403, "MLflow user 'bob' may not do this on MLflow")),
+    );
     renderApp('/metrics/runs/r1');
     await userEvent.click(await screen.findByRole('button', { name: 'Promote to active' }));
-    await userEvent.type(screen.getByLabelText('Promotion token'), 'wrong');
+    await userEvent.type(screen.getByLabelText('MLflow username'), 'bob');
+    await userEvent.type(screen.getByLabelText('Password'), 'wrong');
     await userEvent.click(screen.getByRole('button', { name: 'Confirm promotion' }));
 
-    expect(await screen.findByRole('alert')).toHaveTextContent('Promotion refused: Invalid or missing token');
+    expect(await screen.findByRole('alert')).toHaveTextContent("Promotion refused: MLflow user 'bob' may not do this");
     await userEvent.click(screen.getByRole('button', { name: 'Promote to active' }));
-    expect(screen.getByLabelText('Promotion token')).toBeInTheDocument();
+    expect(screen.getByLabelText('Password')).toHaveValue('');
   });
 
   it('says the run does not exist (404)', async () => {
