@@ -101,7 +101,8 @@ def test_promotion_as_a_signed_in_editor_flips_the_badge(page, frontend, artifac
     page.get_by_role("button", name="Confirm promotion").click()
     answer = page.get_by_text(re.compile(
         rf"Promoted by {editor[0]}: registered model \S+ version \d+"))
-    expect(answer).to_be_visible()
+    # MLflow checks a new person's password once (a slow hash by design), then caches it.
+    expect(answer).to_be_visible(timeout=30_000)
     expect(page.get_by_test_id("status-badge")).to_have_text("active")
     page.screenshot(path=str(artifacts / "run-detail-promoted.png"), full_page=True)
 
@@ -119,7 +120,8 @@ def test_a_wrong_password_shows_the_apis_refusal(page, frontend, editor):
     page.get_by_label("Password").fill("not-the-password")
     page.get_by_role("button", name="Confirm promotion").click()
     expect(page.get_by_role("alert")).to_contain_text(
-        f"Promotion refused: MLflow refused the credentials of MLflow user '{editor[0]}'")
+        f"Promotion refused: MLflow refused the credentials of MLflow user '{editor[0]}'",
+        timeout=30_000)
     expect(page.get_by_test_id("status-badge")).to_have_text("inactive")
 
 
