@@ -68,7 +68,7 @@ describe('run detail', () => {
       }),
     );
     const { router } = renderApp('/metrics/runs/r1');
-    await userEvent.click(await screen.findByRole('button', { name: 'Promote to active' }));
+    await userEvent.click(await screen.findByRole('button', { name: 'Promote to active' }, { timeout: 10_000 }));
     await userEvent.type(screen.getByLabelText('MLflow username'), 'alice');
     await userEvent.type(screen.getByLabelText('Password'), 'pä55');
     await userEvent.click(screen.getByRole('button', { name: 'Confirm promotion' }));
@@ -84,10 +84,10 @@ describe('run detail', () => {
     // A second promotion in the same session does not ask again.
     await act(() => router.navigate('/metrics/runs/r2'));
     await waitFor(() => expect(screen.getByTestId('run-title')).toHaveTextContent(db.runs[1].run_name));
-    await userEvent.click(await screen.findByRole('button', { name: 'Promote to active' }));
+    await userEvent.click(await screen.findByRole('button', { name: 'Promote to active' }, { timeout: 10_000 }));
     await waitFor(() => expect(authHeaders).toEqual([basic, basic]));
     expect(screen.queryByLabelText('Password')).not.toBeInTheDocument();
-  });
+  }, 45_000); // two sign-in forms typed key by key: slow on a loaded machine
 
   it("shows the API's refusal and asks for the credentials again after a 403", async () => {
     seed([makeRun({ run_id: 'r1' })]);
@@ -95,7 +95,7 @@ describe('run detail', () => {
       http.post('/api/models/runs/:runId/promote', () => fail(403, "MLflow user 'bob' may not do this on MLflow")),
     );
     renderApp('/metrics/runs/r1');
-    await userEvent.click(await screen.findByRole('button', { name: 'Promote to active' }));
+    await userEvent.click(await screen.findByRole('button', { name: 'Promote to active' }, { timeout: 10_000 }));
     await userEvent.type(screen.getByLabelText('MLflow username'), 'bob');
     await userEvent.type(screen.getByLabelText('Password'), 'wrong');
     await userEvent.click(screen.getByRole('button', { name: 'Confirm promotion' }));
