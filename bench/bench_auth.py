@@ -85,11 +85,11 @@ def main() -> int:
     try:
         accounts = Accounts.generate()
         plain = MlflowServer(root / "plain", backend_uri=postgres.create_database("plain"),
-                             artifacts_destination=str(root / "plain-artifacts")).start()
+                             artifacts_destination=str(root / "plain-artifacts")).start(timeout=600)
         processes.append(plain)
         secured = MlflowServer(root / "secured", backend_uri=postgres.create_database("secured"),
                                artifacts_destination=str(root / "secured-artifacts"),
-                               accounts=accounts).start()
+                               accounts=accounts).start(timeout=600)
         processes.append(secured)
         runs = {"off": seed(plain.url, accounts.admin), "on": seed(secured.url, accounts.admin)}
         apis = {}

@@ -48,7 +48,7 @@ def secured_mlflow_server(tmp_path_factory, postgres, s3):
         tmp_path_factory.mktemp("mlflow-auth"), backend_uri=postgres.create_database("mlflow_auth"),
         artifacts_destination=f"s3://{s3.bucket}/secured", env=s3.server_env(),
         accounts=Accounts.generate(),
-    ).start()
+    ).start(timeout=300)  # three password hashes and the auth tables' migrations come first
     yield server
     server.stop()
 
