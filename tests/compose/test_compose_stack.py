@@ -27,6 +27,14 @@ def output_dir(workdir: Path, model_name: str) -> Path:
     return workdir / "models" / model_name.replace("-", "_")
 
 
+@pytest.fixture(autouse=True)
+def as_mlflow_admin(stack, monkeypatch):
+    """MLflow runs with its basic-auth in compose: these checks read MLflow as the .env admin."""
+    monkeypatch.setenv("MLFLOW_TRACKING_USERNAME",
+                       stack.settings.get("MLFLOW_AUTH_ADMIN_USERNAME", "admin"))
+    monkeypatch.setenv("MLFLOW_TRACKING_PASSWORD", stack.settings["MLFLOW_AUTH_ADMIN_PASSWORD"])
+
+
 def api_runs(stack) -> list[dict]:
     body = stack.api("/models/runs", limit=100).json()
     assert body["success"] is True, body
