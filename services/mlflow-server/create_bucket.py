@@ -11,9 +11,8 @@ import sys
 
 import boto3
 from botocore.exceptions import ClientError, EndpointConnectionError
-from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_fixed
-
 from secrets_check import WeakSecret, check_secret
+from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_fixed
 
 
 def create_bucket(endpoint: str, bucket: str, attempts: int = 30, interval: float = 2.0) -> bool:
