@@ -13,7 +13,8 @@ CARDS = "[data-testid=run-card]"
 def open_dashboard(page: Page, url: str, cards: int = 3) -> None:
     page.goto(url)
     # A worker's first summary loads the runs from MLflow (with auth): allow a loaded machine.
-    expect(page.get_by_test_id("total-runs")).to_have_text("3", timeout=20_000)
+    # The summary follows the URL's filter, so its total is the number of cards shown.
+    expect(page.get_by_test_id("total-runs")).to_have_text(str(cards), timeout=20_000)
     expect(page.locator(CARDS)).to_have_count(cards)
 
 

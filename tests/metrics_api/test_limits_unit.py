@@ -64,7 +64,7 @@ def test_doubled_slashes_never_redirect_to_the_host_header(client):
 @pytest.mark.parametrize(("code", "status"), [
     ("RESOURCE_DOES_NOT_EXIST", 404), ("INVALID_PARAMETER_VALUE", 400),
     ("RESOURCE_ALREADY_EXISTS", 409), ("INVALID_STATE", 409),
-    ("TEMPORARILY_UNAVAILABLE", 503), ("INTERNAL_ERROR", 502), ("PERMISSION_DENIED", 502)])
+    ("TEMPORARILY_UNAVAILABLE", 503), ("INTERNAL_ERROR", 502), ("PERMISSION_DENIED", 403)])
 def test_mlflow_errors_map_to_4xx_502_and_503(code, status):
     error = Tracking("http://mlflow.test").translate(
         MlflowException("nope", error_code=getattr(databricks_pb2, code)))
