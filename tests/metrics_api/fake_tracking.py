@@ -42,6 +42,7 @@ class FakeTracking:
         self.runs: dict[str, Run] = {}
         self.versions: dict[str, dict[str, str]] = {}  # registered model -> {version: run id}
         self.aliases: dict[str, dict[str, str]] = {}  # registered model -> {alias: version}
+        self.version_tags: dict[tuple[str, str], dict[str, str]] = {}  # (model, version) -> tags
         self.calls: Counter[str] = Counter()
         self.fail_with: ApiError | None = None
         self.after_set_alias = None  # hook: another client acting right after a set_alias
@@ -126,6 +127,10 @@ class FakeTracking:
         self.aliases.setdefault(registered_model, {})[alias] = version
         if self.after_set_alias is not None:
             self.after_set_alias(registered_model, alias, version)
+
+    def set_version_tag(self, registered_model: str, version: str, key: str, value: str) -> None:
+        self._call("set_version_tag")
+        self.version_tags.setdefault((registered_model, version), {})[key] = value
 
     def alias_run(self, registered_model: str, alias: str) -> tuple[str, str] | None:
         self._call("alias_run")

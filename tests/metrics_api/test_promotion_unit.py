@@ -9,6 +9,7 @@ import threading
 import pytest
 from metrics_api.champions import Champions
 from metrics_api.errors import Conflict
+from metrics_api.people import Promoter
 from metrics_api.promotion import promote
 
 from tests.metrics_api.fake_tracking import DEFAULT_EXPERIMENT, FakeTracking
@@ -33,7 +34,7 @@ def runs_of(fake, model_name="two-tower") -> list[str]:
 
 
 def do_promote(fake, champions, run_id):
-    return promote(fake, champions, run_id, DEFAULT_EXPERIMENT, PREFIX)
+    return promote(fake, champions, run_id, DEFAULT_EXPERIMENT, PREFIX, Promoter("alice", "pw"))
 
 
 def test_promotion_moves_the_alias_mirrors_tags_and_reports_the_previous(fake, tmp_path):
@@ -46,6 +47,7 @@ def test_promotion_moves_the_alias_mirrors_tags_and_reports_the_previous(fake, t
     assert data["previous_active_run_id"] == first
     assert fake.aliases[MODEL]["champion"] == "2"
     assert (fake.status_tag(first), fake.status_tag(second)) == ("inactive", "active")
+    assert fake.version_tags[(MODEL, "2")]["promoted_by"] == "alice" == data["promoted_by"]
 
 
 def test_the_other_worker_sees_the_new_champion_without_asking_mlflow(fake, tmp_path):
