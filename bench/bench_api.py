@@ -51,15 +51,21 @@ CLIENTS, LOAD_SECONDS = 50, float(os.environ.get("BENCH_API_LOAD_SECONDS", "30")
 WORKERS = 2
 EXPERIMENT = "movie-genie-models"
 SERVICE = ROOT / "services" / "metrics-api"
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
 
 
 def stats(values: list[float]) -> dict:
-    return {"n": len(values), "p50_ms": percentile(values, 50) * 1000,
-            "p95_ms": percentile(values, 95) * 1000, "p99_ms": percentile(values, 99) * 1000,
-            "mean_ms": statistics.fmean(values) * 1000}
+    return {
+        "n": len(values),
+        "p50_ms": percentile(values, 50) * 1000,
+        "p95_ms": percentile(values, 95) * 1000,
+        "p99_ms": percentile(values, 99) * 1000,
+        "mean_ms": statistics.fmean(values) * 1000,
+    }
 
 
 def timed(call, n: int) -> list[float]:
@@ -107,12 +113,18 @@ def load(base: str, seconds: float) -> dict:
         thread.start()
     for thread in threads:
         thread.join()
-    return {**stats(latencies), "errors": len(errors), "error_kinds": sorted(set(errors)),
-            "requests_per_s": len(latencies) / seconds}
+    return {
+        **stats(latencies),
+        "errors": len(errors),
+        "error_kinds": sorted(set(errors)),
+        "requests_per_s": len(latencies) / seconds,
+    }
 
 
-SEARCH = ("/api/models/runs?limit=100&order_by=metrics.val_ndcg_at_10%20DESC"
-          "&q=metrics.train_loss%20%3C%200.5%20and%20run_name%20LIKE%20'%25-%25'")
+SEARCH = (
+    "/api/models/runs?limit=100&order_by=metrics.val_ndcg_at_10%20DESC"
+    "&q=metrics.train_loss%20%3C%200.5%20and%20run_name%20LIKE%20'%25-%25'"
+)
 
 
 def stream_csv(base: str, workers: list[psutil.Process]) -> dict:
@@ -130,8 +142,12 @@ def stream_csv(base: str, workers: list[psutil.Process]) -> dict:
                 peak[worker.pid] = max(peak[worker.pid], worker.memory_info().rss)
     seconds = time.perf_counter() - start
     growth = max(peak[pid] - before[pid] for pid in before)
-    return {"seconds": seconds, "bytes": size, "data_rows": rows - 1,
-            "worker_rss_growth_bytes": growth}
+    return {
+        "seconds": seconds,
+        "bytes": size,
+        "data_rows": rows - 1,
+        "worker_rss_growth_bytes": growth,
+    }
 
 
 def wait_for_warm_workers(log_path: Path, timeout: float = 600) -> float:
@@ -151,8 +167,9 @@ def main() -> int:
     postgres = PostgresCluster().init()
     server = api = None
     try:
-        server = MlflowServer(root / "mlflow", backend_uri=postgres.uri,
-                              artifacts_destination=str(root / "artifacts")).start()
+        server = MlflowServer(
+            root / "mlflow", backend_uri=postgres.uri, artifacts_destination=str(root / "artifacts")
+        ).start()
         client = MlflowClient(server.url)
         experiment_id = client.create_experiment(EXPERIMENT)
         seconds = seed(postgres.uri, experiment_id, RUNS)
@@ -160,16 +177,31 @@ def main() -> int:
 
         port = free_port()
         env = {k: v for k, v in os.environ.items() if not k.startswith(("MLFLOW_", "METRICS_"))}
-        env.update({"MLFLOW_TRACKING_URI": server.url, "MLFLOW_EXPERIMENT_NAME": EXPERIMENT,
-                    "METRICS_API_HOST": "127.0.0.1", "METRICS_API_PORT": str(port),
-                    "METRICS_API_WORKERS": str(WORKERS), "METRICS_API_LOG_LEVEL": "warning",
-                    # a slow page while loading 10,000 runs on a busy machine is not a dead server
-                    "MLFLOW_HTTP_REQUEST_TIMEOUT": "120"})
+        env.update(
+            {
+                "MLFLOW_TRACKING_URI": server.url,
+                "MLFLOW_EXPERIMENT_NAME": EXPERIMENT,
+                "METRICS_API_HOST": "127.0.0.1",
+                "METRICS_API_PORT": str(port),
+                "METRICS_API_WORKERS": str(WORKERS),
+                "METRICS_API_LOG_LEVEL": "warning",
+                # a slow page while loading 10,000 runs on a busy machine is not a dead server
+                "MLFLOW_HTTP_REQUEST_TIMEOUT": "120",
+            }
+        )
         log_path = root / "gunicorn.log"
-        api = ManagedProcess("metrics-api", [str(Path(sys.executable).parent / "gunicorn"),
-                                             "-c", "gunicorn.conf.py", "metrics_api:create_app()"],
-                             log_path, env=env, cwd=SERVICE
-                             ).start(http_ok(f"http://127.0.0.1:{port}/api/health"), timeout=120)
+        api = ManagedProcess(
+            "metrics-api",
+            [
+                str(Path(sys.executable).parent / "gunicorn"),
+                "-c",
+                "gunicorn.conf.py",
+                "metrics_api:create_app()",
+            ],
+            log_path,
+            env=env,
+            cwd=SERVICE,
+        ).start(http_ok(f"http://127.0.0.1:{port}/api/health"), timeout=120)
         warm = wait_for_warm_workers(log_path)
         print(f"gunicorn ({WORKERS} workers) loaded the run cache in {warm:.1f} s")
         base = f"http://127.0.0.1:{port}"
@@ -177,29 +209,40 @@ def main() -> int:
         with requests.Session() as session:
             summary = get_ok(session, f"{base}/api/models/summary")["data"]
             page = get_ok(session, f"{base}/api/models/runs?limit=100")
-            mlflow_page = client.search_runs([experiment_id], max_results=100,
-                                             order_by=["attributes.start_time DESC"])
+            mlflow_page = client.search_runs(
+                [experiment_id], max_results=100, order_by=["attributes.start_time DESC"]
+            )
             assert summary["total_runs"] == RUNS, summary["total_runs"]
             assert [r["run_id"] for r in page["data"]] == [r.info.run_id for r in mlflow_page]
             for _ in range(10):  # warm connections and both workers' sorted views
                 get_ok(session, f"{base}/api/models/summary")
                 get_ok(session, f"{base}/api/models/runs?limit=100")
             results = {
-                "summary": stats(timed(lambda: get_ok(session, f"{base}/api/models/summary"),
-                                       SEQUENTIAL)),
-                "runs_page": stats(timed(
-                    lambda: get_ok(session, f"{base}/api/models/runs?limit=100"), SEQUENTIAL)),
-                "mlflow_search_runs_page": stats(timed(lambda: client.search_runs(
-                    [experiment_id], max_results=100, order_by=["attributes.start_time DESC"]),
-                    BASELINE_REQUESTS)),
+                "summary": stats(
+                    timed(lambda: get_ok(session, f"{base}/api/models/summary"), SEQUENTIAL)
+                ),
+                "runs_page": stats(
+                    timed(lambda: get_ok(session, f"{base}/api/models/runs?limit=100"), SEQUENTIAL)
+                ),
+                "mlflow_search_runs_page": stats(
+                    timed(
+                        lambda: client.search_runs(
+                            [experiment_id],
+                            max_results=100,
+                            order_by=["attributes.start_time DESC"],
+                        ),
+                        BASELINE_REQUESTS,
+                    )
+                ),
             }
             matched = get_ok(session, f"{base}{SEARCH}")
             top = [r["metrics"]["val_ndcg_at_10"] for r in matched["data"]]
             assert top == sorted(top, reverse=True), "search page not sorted by the metric"
             for _ in range(10):
                 get_ok(session, f"{base}{SEARCH}")
-            results["search_half_sorted_by_metric"] = stats(timed(
-                lambda: get_ok(session, f"{base}{SEARCH}"), SEQUENTIAL))
+            results["search_half_sorted_by_metric"] = stats(
+                timed(lambda: get_ok(session, f"{base}{SEARCH}"), SEQUENTIAL)
+            )
         workers = psutil.Process(api.process.pid).children()
         csv_result = stream_csv(base, workers)
         results["load"] = load(base, LOAD_SECONDS)
@@ -214,38 +257,60 @@ def main() -> int:
         "summary p50 <= 100 ms": results["summary"]["p50_ms"] <= 100,
         "runs page p50 <= 1.2 x MLflow search_runs p50": ratio <= 1.2,
         "load: zero errors": results["load"]["errors"] == 0,
-        "search (half the runs, sorted by a metric) p50 <= 50 ms":
-            results["search_half_sorted_by_metric"]["p50_ms"] <= 50,
+        "search (half the runs, sorted by a metric) p50 <= 50 ms": results[
+            "search_half_sorted_by_metric"
+        ]["p50_ms"]
+        <= 50,
         f"runs.csv has all {RUNS} runs": csv_result["data_rows"] == RUNS,
         "runs.csv of every run <= 3 s": csv_result["seconds"] <= 3,
-        "runs.csv: worker memory grew < 1/4 of the CSV's size":
-            csv_result["worker_rss_growth_bytes"] < csv_result["bytes"] / 4,
+        "runs.csv: worker memory grew < 1/4 of the CSV's size": csv_result[
+            "worker_rss_growth_bytes"
+        ]
+        < csv_result["bytes"] / 4,
     }
     print(f"\nmetrics-api at {RUNS} runs (gunicorn {WORKERS} workers; same machine, same run)")
     print(f"{'':34} {'p50 ms':>9} {'p95 ms':>9} {'p99 ms':>9} {'n':>6}")
     for name, row in results.items():
         if name == "load":
             continue
-        print(f"{name:34} {row['p50_ms']:9.1f} {row['p95_ms']:9.1f} {row['p99_ms']:9.1f} "
-              f"{row['n']:6d}")
+        print(
+            f"{name:34} {row['p50_ms']:9.1f} {row['p95_ms']:9.1f} {row['p99_ms']:9.1f} "
+            f"{row['n']:6d}"
+        )
     print(f"\nruns page / MLflow search_runs (p50): {ratio:.3f}")
-    print(f"load: {CLIENTS} clients x {LOAD_SECONDS:.0f} s, {results['load']['requests_per_s']:.0f}"
-          f" req/s, errors {results['load']['errors']} {results['load']['error_kinds']}, "
-          f"p99 {results['load']['p99_ms']:.1f} ms")
-    print(f"search: {matched['total']} of {RUNS} runs match "
-          f"(q = metrics.train_loss < 0.5 and run_name LIKE '%-%'), sorted by val_ndcg_at_10")
-    print(f"runs.csv: {csv_result['data_rows']} rows, {csv_result['bytes'] / 1e6:.1f} MB in "
-          f"{csv_result['seconds']:.2f} s; serving worker RSS grew "
-          f"{csv_result['worker_rss_growth_bytes'] / 1e6:.1f} MB while streaming "
-          f"({csv_result['worker_rss_growth_bytes'] / csv_result['bytes']:.2f} x the CSV size)")
+    print(
+        f"load: {CLIENTS} clients x {LOAD_SECONDS:.0f} s, {results['load']['requests_per_s']:.0f}"
+        f" req/s, errors {results['load']['errors']} {results['load']['error_kinds']}, "
+        f"p99 {results['load']['p99_ms']:.1f} ms"
+    )
+    print(
+        f"search: {matched['total']} of {RUNS} runs match "
+        f"(q = metrics.train_loss < 0.5 and run_name LIKE '%-%'), sorted by val_ndcg_at_10"
+    )
+    print(
+        f"runs.csv: {csv_result['data_rows']} rows, {csv_result['bytes'] / 1e6:.1f} MB in "
+        f"{csv_result['seconds']:.2f} s; serving worker RSS grew "
+        f"{csv_result['worker_rss_growth_bytes'] / 1e6:.1f} MB while streaming "
+        f"({csv_result['worker_rss_growth_bytes'] / csv_result['bytes']:.2f} x the CSV size)"
+    )
     for name, passed in checks.items():
         print(f"  [{'PASS' if passed else 'FAIL'}] {name}")
     out = ROOT / "bench-results"
     out.mkdir(exist_ok=True)
-    (out / "bench_api.json").write_text(json.dumps(
-        {"runs": RUNS, "workers": WORKERS, "results": results, "runs_page_vs_mlflow": ratio,
-         "search_matched": matched["total"], "csv": csv_result,
-         "checks": checks}, indent=2))
+    (out / "bench_api.json").write_text(
+        json.dumps(
+            {
+                "runs": RUNS,
+                "workers": WORKERS,
+                "results": results,
+                "runs_page_vs_mlflow": ratio,
+                "search_matched": matched["total"],
+                "csv": csv_result,
+                "checks": checks,
+            },
+            indent=2,
+        )
+    )
     return 0 if all(checks.values()) else 1
 
 

@@ -60,8 +60,9 @@ def measure(size: int) -> dict:
     postgres = PostgresCluster().init()
     server = api = None
     try:
-        server = MlflowServer(root / "mlflow", backend_uri=postgres.uri,
-                              artifacts_destination=str(root / "artifacts")).start()
+        server = MlflowServer(
+            root / "mlflow", backend_uri=postgres.uri, artifacts_destination=str(root / "artifacts")
+        ).start()
         client = MlflowClient(server.url)
         experiment_id = client.create_experiment(EXPERIMENT)
         chunk = min(size, 10000)  # bounded memory while seeding
@@ -71,15 +72,30 @@ def measure(size: int) -> dict:
         port = free_port()
         base = f"http://127.0.0.1:{port}"
         env = {k: v for k, v in os.environ.items() if not k.startswith(("MLFLOW_", "METRICS_"))}
-        env.update({"MLFLOW_TRACKING_URI": server.url, "MLFLOW_EXPERIMENT_NAME": EXPERIMENT,
-                    "METRICS_API_HOST": "127.0.0.1", "METRICS_API_PORT": str(port),
-                    "METRICS_API_WORKERS": str(WORKERS), "METRICS_API_LOG_LEVEL": "warning",
-                    "METRICS_API_STORE_URI": postgres.uri})
+        env.update(
+            {
+                "MLFLOW_TRACKING_URI": server.url,
+                "MLFLOW_EXPERIMENT_NAME": EXPERIMENT,
+                "METRICS_API_HOST": "127.0.0.1",
+                "METRICS_API_PORT": str(port),
+                "METRICS_API_WORKERS": str(WORKERS),
+                "METRICS_API_LOG_LEVEL": "warning",
+                "METRICS_API_STORE_URI": postgres.uri,
+            }
+        )
         started = time.monotonic()
-        api = ManagedProcess("metrics-api", [str(Path(sys.executable).parent / "gunicorn"),
-                                             "-c", "gunicorn.conf.py", "metrics_api:create_app()"],
-                             root / "gunicorn.log", env=env, cwd=SERVICE
-                             ).start(lambda: True, timeout=10)
+        api = ManagedProcess(
+            "metrics-api",
+            [
+                str(Path(sys.executable).parent / "gunicorn"),
+                "-c",
+                "gunicorn.conf.py",
+                "metrics_api:create_app()",
+            ],
+            root / "gunicorn.log",
+            env=env,
+            cwd=SERVICE,
+        ).start(lambda: True, timeout=10)
         first_list = first_ok(f"{base}/api/models/runs?limit=100", started)
         first_summary = first_ok(f"{base}/api/models/summary", started)
         # Both workers loaded: every one of a few fresh connections answers 200.
@@ -91,14 +107,24 @@ def measure(size: int) -> dict:
             for _ in range(10):  # warm both workers' sorted views and memos
                 get_ok(session, f"{base}/api/models/runs?limit=100")
             result = {
-                "first_list_s": first_list, "first_summary_s": first_summary,
-                "summary": stats(timed(lambda: get_ok(session, f"{base}/api/models/summary"),
-                                       REQUESTS)),
-                "runs_page": stats(timed(
-                    lambda: get_ok(session, f"{base}/api/models/runs?limit=100"), REQUESTS)),
-                "mlflow_search_runs_page": stats(timed(lambda: client.search_runs(
-                    [experiment_id], max_results=100, order_by=["attributes.start_time DESC"]),
-                    20)),
+                "first_list_s": first_list,
+                "first_summary_s": first_summary,
+                "summary": stats(
+                    timed(lambda: get_ok(session, f"{base}/api/models/summary"), REQUESTS)
+                ),
+                "runs_page": stats(
+                    timed(lambda: get_ok(session, f"{base}/api/models/runs?limit=100"), REQUESTS)
+                ),
+                "mlflow_search_runs_page": stats(
+                    timed(
+                        lambda: client.search_runs(
+                            [experiment_id],
+                            max_results=100,
+                            order_by=["attributes.start_time DESC"],
+                        ),
+                        20,
+                    )
+                ),
             }
         workers = psutil.Process(api.process.pid).children()
         result["worker_rss_mb"] = sorted(w.memory_info().rss / MB for w in workers)
@@ -115,14 +141,18 @@ def main() -> int:
     checks = {}
     for size, r in results.items():
         print(f"\nmetrics-api at {size} runs (gunicorn {WORKERS} workers, loads from the store)")
-        print(f"  first runs list {r['first_list_s']:.1f} s after start, first summary "
-              f"{r['first_summary_s']:.1f} s; worker memory "
-              f"{', '.join(f'{m:.0f} MB' for m in r['worker_rss_mb'])}")
+        print(
+            f"  first runs list {r['first_list_s']:.1f} s after start, first summary "
+            f"{r['first_summary_s']:.1f} s; worker memory "
+            f"{', '.join(f'{m:.0f} MB' for m in r['worker_rss_mb'])}"
+        )
         for name in ("summary", "runs_page", "mlflow_search_runs_page"):
             row = r[name]
             print(f"  {name:26} p50 {row['p50_ms']:8.1f} ms  p99 {row['p99_ms']:8.1f} ms")
-        print(f"  runs page / MLflow search_runs page (p50): "
-              f"{r['runs_page']['p50_ms'] / r['mlflow_search_runs_page']['p50_ms']:.3f}")
+        print(
+            f"  runs page / MLflow search_runs page (p50): "
+            f"{r['runs_page']['p50_ms'] / r['mlflow_search_runs_page']['p50_ms']:.3f}"
+        )
         if size == 10000:
             checks["10,000 runs: list within 10 s of start"] = r["first_list_s"] <= 10
         if size == 100000:
@@ -134,8 +164,9 @@ def main() -> int:
         print(f"  [{'PASS' if passed else 'FAIL'}] {name}")
     out = ROOT / "bench-results"
     out.mkdir(exist_ok=True)
-    (out / "bench_api_scale.json").write_text(json.dumps(
-        {"results": results, "checks": checks}, indent=2))
+    (out / "bench_api_scale.json").write_text(
+        json.dumps({"results": results, "checks": checks}, indent=2)
+    )
     return 0 if all(checks.values()) else 1
 
 

@@ -47,14 +47,19 @@ def seed(url: str, admin: tuple[str, str]) -> list[str]:
     now = int(time.time() * 1000)
     for i in range(RUNS):
         model = ("two-tower", "bert4rec")[i % 2]
-        run = client.create_run(experiment_id, tags={"model_name": model, "status": "inactive",
-                                                     "model_type": "retrieval"})
-        metrics = [Metric(key, 1 / (epoch + 2), now + epoch, epoch)
-                   for epoch in range(20) for key in ("train_loss", "val_loss")]
+        run = client.create_run(
+            experiment_id,
+            tags={"model_name": model, "status": "inactive", "model_type": "retrieval"},
+        )
+        metrics = [
+            Metric(key, 1 / (epoch + 2), now + epoch, epoch)
+            for epoch in range(20)
+            for key in ("train_loss", "val_loss")
+        ]
         metrics += [Metric("ndcg_at_10", 0.01 * i, now, 0)]
-        client.log_batch(run.info.run_id, metrics=metrics,
-                         params=[Param(f"p{j}", str(j))
-                                 for j in range(20)])
+        client.log_batch(
+            run.info.run_id, metrics=metrics, params=[Param(f"p{j}", str(j)) for j in range(20)]
+        )
         client.set_terminated(run.info.run_id)
         run_ids.append(run.info.run_id)
     return run_ids
@@ -63,14 +68,29 @@ def seed(url: str, admin: tuple[str, str]) -> list[str]:
 def start_api(url: str, root: Path, account: tuple[str, str] | None) -> tuple[str, object]:
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("MLFLOW_", "METRICS_"))}
-    env.update({"MLFLOW_TRACKING_URI": url, "MLFLOW_EXPERIMENT_NAME": EXPERIMENT,
-                "METRICS_API_HOST": "127.0.0.1", "METRICS_API_PORT": str(port),
-                "METRICS_API_WORKERS": "1", "METRICS_API_LOG_LEVEL": "warning",
-                **(Accounts.client_env(account) if account else {})})
-    process = ManagedProcess("metrics-api", [str(Path(sys.executable).parent / "gunicorn"), "-c",
-                                             "gunicorn.conf.py", "metrics_api:create_app()"],
-                             root / "gunicorn.log", env=env, cwd=SERVICE
-                             ).start(http_ok(f"http://127.0.0.1:{port}/api/health"), timeout=180)
+    env.update(
+        {
+            "MLFLOW_TRACKING_URI": url,
+            "MLFLOW_EXPERIMENT_NAME": EXPERIMENT,
+            "METRICS_API_HOST": "127.0.0.1",
+            "METRICS_API_PORT": str(port),
+            "METRICS_API_WORKERS": "1",
+            "METRICS_API_LOG_LEVEL": "warning",
+            **(Accounts.client_env(account) if account else {}),
+        }
+    )
+    process = ManagedProcess(
+        "metrics-api",
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "-c",
+            "gunicorn.conf.py",
+            "metrics_api:create_app()",
+        ],
+        root / "gunicorn.log",
+        env=env,
+        cwd=SERVICE,
+    ).start(http_ok(f"http://127.0.0.1:{port}/api/health"), timeout=180)
     return f"http://127.0.0.1:{port}", process
 
 
@@ -84,25 +104,32 @@ def main() -> int:
     processes = []
     try:
         accounts = Accounts.generate()
-        plain = MlflowServer(root / "plain", backend_uri=postgres.create_database("plain"),
-                             artifacts_destination=str(root / "plain-artifacts")).start(timeout=600)
+        plain = MlflowServer(
+            root / "plain",
+            backend_uri=postgres.create_database("plain"),
+            artifacts_destination=str(root / "plain-artifacts"),
+        ).start(timeout=600)
         processes.append(plain)
-        secured = MlflowServer(root / "secured", backend_uri=postgres.create_database("secured"),
-                               artifacts_destination=str(root / "secured-artifacts"),
-                               accounts=accounts).start(timeout=600)
+        secured = MlflowServer(
+            root / "secured",
+            backend_uri=postgres.create_database("secured"),
+            artifacts_destination=str(root / "secured-artifacts"),
+            accounts=accounts,
+        ).start(timeout=600)
         processes.append(secured)
         runs = {"off": seed(plain.url, accounts.admin), "on": seed(secured.url, accounts.admin)}
         apis = {}
-        for mode, server, account in (("off", plain, None),
-                                      ("on", secured, accounts.metrics_api)):
+        for mode, server, account in (("off", plain, None), ("on", secured, accounts.metrics_api)):
             apis[mode], process = start_api(server.url, root / f"api-{mode}", account)
             processes.append(process)
         calls = {
             "summary": lambda s, base, ids: s.get(f"{base}/api/models/summary", timeout=60),
-            "run detail": lambda s, base, ids: s.get(f"{base}/api/models/runs/{ids[0]}",
-                                                     timeout=60),
+            "run detail": lambda s, base, ids: s.get(
+                f"{base}/api/models/runs/{ids[0]}", timeout=60
+            ),
             "compare (3 runs)": lambda s, base, ids: s.post(
-                f"{base}/api/models/compare", json={"run_ids": ids[:3]}, timeout=60),
+                f"{base}/api/models/compare", json={"run_ids": ids[:3]}, timeout=60
+            ),
         }
         timings = {name: {"off": [], "on": []} for name in calls}
         sessions = {"off": requests.Session(), "on": requests.Session()}
@@ -122,8 +149,10 @@ def main() -> int:
             process.stop()
         postgres.destroy()
 
-    print(f"\nmetrics-api with MLflow auth off vs on ({RUNS} runs, {REQUESTS} requests each, "
-          "alternating; same machine, same run)")
+    print(
+        f"\nmetrics-api with MLflow auth off vs on ({RUNS} runs, {REQUESTS} requests each, "
+        "alternating; same machine, same run)"
+    )
     print(f"{'':20} {'off p50 ms':>11} {'on p50 ms':>11} {'on/off':>8}")
     results, checks = {}, {}
     for name, by_mode in timings.items():
@@ -135,8 +164,9 @@ def main() -> int:
         print(f"  [{'PASS' if passed else 'FAIL'}] {name}")
     out = ROOT / "bench-results"
     out.mkdir(exist_ok=True)
-    (out / "bench_auth.json").write_text(json.dumps({"runs": RUNS, "results": results,
-                                                     "checks": checks}, indent=2))
+    (out / "bench_auth.json").write_text(
+        json.dumps({"runs": RUNS, "results": results, "checks": checks}, indent=2)
+    )
     return 0 if all(checks.values()) else 1
 
 

@@ -53,23 +53,53 @@ def initial_js(dist: Path) -> tuple[list[str], int, int]:
 def synthetic_run(i: int) -> dict:
     name = ("two-tower", "bert4rec", "popularity")[i % 3]
     kind = {"two-tower": "retrieval", "bert4rec": "ranking", "popularity": "baseline"}[name]
-    metrics = {f"{m}_at_{k}": 0.01 * ((i * 7 + k) % 50) for m in ("recall", "ndcg", "coverage")
-               for k in (10, 50, 100)}
-    metrics |= {"train_loss": 6.0 - i % 5 * 0.1, "val_loss": 6.2, "learning_rate": 0.001,
-                "total_parameters": 120_000 + i, "training_time_seconds": 30.0 + i % 60,
-                "epochs_trained": 10, "best_epoch": 8, "num_users": 943, "num_movies": 1682,
-                "num_interactions": 100_000}
+    metrics = {
+        f"{m}_at_{k}": 0.01 * ((i * 7 + k) % 50)
+        for m in ("recall", "ndcg", "coverage")
+        for k in (10, 50, 100)
+    }
+    metrics |= {
+        "train_loss": 6.0 - i % 5 * 0.1,
+        "val_loss": 6.2,
+        "learning_rate": 0.001,
+        "total_parameters": 120_000 + i,
+        "training_time_seconds": 30.0 + i % 60,
+        "epochs_trained": 10,
+        "best_epoch": 8,
+        "num_users": 943,
+        "num_movies": 1682,
+        "num_interactions": 100_000,
+    }
     params = {f"model.p{j}": str(j * i % 97) for j in range(20)}
     params |= {f"training.p{j}": str(j) for j in range(20)}
-    tags = {"model_type": kind, "model_name": name, "framework": "pytorch", "status": "inactive",
-            "git_commit": f"{i:040x}", "data_version": "md5:0123456789abcdef", "dataset": "ml-100k",
-            "dvc_stage": f"train_{name.replace('-', '_')}", "dvc_pipeline": "true"}
+    tags = {
+        "model_type": kind,
+        "model_name": name,
+        "framework": "pytorch",
+        "status": "inactive",
+        "git_commit": f"{i:040x}",
+        "data_version": "md5:0123456789abcdef",
+        "dataset": "ml-100k",
+        "dvc_stage": f"train_{name.replace('-', '_')}",
+        "dvc_pipeline": "true",
+    }
     start = 1_760_000_000_000 - i * 60_000
-    return {"run_id": f"{i:032x}", "run_name": f"{name}-run-{i:04d}", "experiment_id": "1",
-            "status": "FINISHED", "start_time": start, "end_time": start + 45_000,
-            "artifact_uri": f"mlflow-artifacts:/1/{i:032x}/artifacts", "model_type": kind,
-            "model_name": name, "framework": "pytorch", "model_status": "inactive",
-            "metrics": metrics, "params": params, "tags": tags}
+    return {
+        "run_id": f"{i:032x}",
+        "run_name": f"{name}-run-{i:04d}",
+        "experiment_id": "1",
+        "status": "FINISHED",
+        "start_time": start,
+        "end_time": start + 45_000,
+        "artifact_uri": f"mlflow-artifacts:/1/{i:032x}/artifacts",
+        "model_type": kind,
+        "model_name": name,
+        "framework": "pytorch",
+        "model_status": "inactive",
+        "metrics": metrics,
+        "params": params,
+        "tags": tags,
+    }
 
 
 class StubApi:
@@ -83,16 +113,22 @@ class StubApi:
         best = {}
         for run in runs:
             if run["metrics"]["ndcg_at_10"] > best.get(run["model_type"], {}).get(
-                    "metrics", {}).get("ndcg_at_10", -1):
+                "metrics", {}
+            ).get("ndcg_at_10", -1):
                 best[run["model_type"]] = run
         latest = {}
         for run in runs:
             latest.setdefault(run["model_name"], run)
         self.runs = runs
-        self.summary = {"total_runs": len(runs), "counts_by_type": counts["type"],
-                        "counts_by_status": counts["status"],
-                        "latest_models": list(latest.values()), "best_runs": best,
-                        "best_metric": "ndcg_at_10", "refreshed_at": 1_760_000_000}
+        self.summary = {
+            "total_runs": len(runs),
+            "counts_by_type": counts["type"],
+            "counts_by_status": counts["status"],
+            "latest_models": list(latest.values()),
+            "best_runs": best,
+            "best_metric": "ndcg_at_10",
+            "refreshed_at": 1_760_000_000,
+        }
         self.port = free_port()
         self.server = ThreadingHTTPServer(("127.0.0.1", self.port), self._handler())
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -105,18 +141,24 @@ class StubApi:
                 url = urlparse(self.path)
                 query = {k: v[0] for k, v in parse_qs(url.query).items()}
                 if url.path == "/api/health":
-                    body = {"status": "ok", "mlflow": {"reachable": True,
-                            "tracking_uri": "http://stub"}, "experiment": "bench",
-                            "mlflow_ui_url": "http://127.0.0.1:5000"}
+                    body = {
+                        "status": "ok",
+                        "mlflow": {"reachable": True, "tracking_uri": "http://stub"},
+                        "experiment": "bench",
+                        "mlflow_ui_url": "http://127.0.0.1:5000",
+                    }
                     extra = {}
                 elif url.path == "/api/models/summary":
                     body, extra = api.summary, {}
                 elif url.path == "/api/models/runs":
                     start, limit = int(query.get("page_token", 0)), int(query.get("limit", 50))
-                    body = api.runs[start:start + limit]
+                    body = api.runs[start : start + limit]
                     more = start + limit < len(api.runs)
-                    extra = {"count": len(body), "total": len(api.runs),
-                             "next_page_token": str(start + limit) if more else None}
+                    extra = {
+                        "count": len(body),
+                        "total": len(api.runs),
+                        "next_page_token": str(start + limit) if more else None,
+                    }
                 else:
                     self.send_error(404)
                     return
@@ -164,8 +206,11 @@ def time_dashboard(browser, dist: Path, runs: list[dict], work: Path) -> list[fl
                 page = context.new_page()
                 page.goto(nginx.url + "/metrics", wait_until="commit")
                 shown = page.wait_for_function(
-                    SHOWN, arg={"total": len(runs), "cards": min(len(runs), 100)},
-                    polling="raf", timeout=60_000)
+                    SHOWN,
+                    arg={"total": len(runs), "cards": min(len(runs), 100)},
+                    polling="raf",
+                    timeout=60_000,
+                )
                 times.append(float(shown.json_value()))
                 context.close()
             return times[1:]
@@ -176,16 +221,20 @@ def time_dashboard(browser, dist: Path, runs: list[dict], work: Path) -> list[fl
 def main() -> int:
     dist = ensure_build()
     paths, raw, gz = initial_js(dist)
-    print(f"initial JS: {len(paths)} file(s), {raw / 1024:.1f} KB raw, {gz / 1024:.1f} KB gzip "
-          f"= {gz / 1024 / BUDGET_KB:.2f} of the {BUDGET_KB} KB budget")
-    lazy = sorted(p.name for p in (dist / "assets").glob("*.js")
-                  if f"/assets/{p.name}" not in paths)
+    print(
+        f"initial JS: {len(paths)} file(s), {raw / 1024:.1f} KB raw, {gz / 1024:.1f} KB gzip "
+        f"= {gz / 1024 / BUDGET_KB:.2f} of the {BUDGET_KB} KB budget"
+    )
+    lazy = sorted(
+        p.name for p in (dist / "assets").glob("*.js") if f"/assets/{p.name}" not in paths
+    )
     print(f"  lazy chunks (not counted): {', '.join(lazy)}")
 
     runs = [synthetic_run(i) for i in range(RUNS)]
     with sync_playwright() as playwright, tempfile.TemporaryDirectory() as tmp:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                             args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
         try:
             empty = time_dashboard(browser, dist, [], Path(tmp) / "empty")
             full = time_dashboard(browser, dist, runs, Path(tmp) / "full")
@@ -194,15 +243,27 @@ def main() -> int:
     base, value = statistics.median(empty), statistics.median(full)
     print(f"dashboard shown, median of {REPEATS} cold loads in headless Chromium:")
     print(f"  baseline (0 runs, empty state):        {base:7.0f} ms")
-    print(f"  {RUNS} runs (summary + first 100 cards): {value:7.0f} ms  = {value / base:.2f}x "
-          "baseline")
+    print(
+        f"  {RUNS} runs (summary + first 100 cards): {value:7.0f} ms  = {value / base:.2f}x "
+        "baseline"
+    )
     out = ROOT / "bench-results"
     out.mkdir(exist_ok=True)
-    (out / "frontend.json").write_text(json.dumps({
-        "initial_js_files": paths, "initial_js_raw_bytes": raw, "initial_js_gzip_bytes": gz,
-        "budget_kb": BUDGET_KB, "budget_ratio": gz / 1024 / BUDGET_KB,
-        "baseline_empty_ms": empty, f"runs_{RUNS}_ms": full,
-        "median_ratio": value / base}, indent=2))
+    (out / "frontend.json").write_text(
+        json.dumps(
+            {
+                "initial_js_files": paths,
+                "initial_js_raw_bytes": raw,
+                "initial_js_gzip_bytes": gz,
+                "budget_kb": BUDGET_KB,
+                "budget_ratio": gz / 1024 / BUDGET_KB,
+                "baseline_empty_ms": empty,
+                f"runs_{RUNS}_ms": full,
+                "median_ratio": value / base,
+            },
+            indent=2,
+        )
+    )
     return 0 if gz / 1024 <= BUDGET_KB else 1
 
 

@@ -38,8 +38,11 @@ REPEATS = int(os.environ.get("BENCH_REPEATS", "3"))
 
 
 def stage_env(tracking_uri: str | None) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith("MLFLOW_") and k not in CLIENT_SECRETS}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("MLFLOW_") and k not in CLIENT_SECRETS
+    }
     env["MOVIE_GENIE_MLFLOW_CONFIG"] = str(ROOT / "configs" / "mlflow.yaml")
     if tracking_uri:
         env.update(MLFLOW_TRACKING_URI=tracking_uri, MLFLOW_EXPERIMENT_NAME="bench-logging")
@@ -49,9 +52,23 @@ def stage_env(tracking_uri: str | None) -> dict[str, str]:
 def run_stage(work: Path, config: Path, data: Path, tracking_uri: str | None, index: int) -> float:
     out = work / f"models-{'on' if tracking_uri else 'off'}-{index}"
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "movie_genie_trainer.train_two_tower",
-                    "--config", str(config), "--data", str(data), "--out", str(out)],
-                   cwd=ROOT, env=stage_env(tracking_uri), check=True, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "movie_genie_trainer.train_two_tower",
+            "--config",
+            str(config),
+            "--data",
+            str(data),
+            "--out",
+            str(out),
+        ],
+        cwd=ROOT,
+        env=stage_env(tracking_uri),
+        check=True,
+        capture_output=True,
+    )
     return time.perf_counter() - started
 
 
@@ -59,9 +76,20 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="bench-logging-") as tmp:
         work = Path(tmp)
         data = work / "processed"
-        subprocess.run([sys.executable, "-m", "movie_genie_trainer.prepare", "--config",
-                        str(ROOT / "configs" / "data.yaml"), "--out", str(data)],
-                       cwd=ROOT, check=True, capture_output=True)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "movie_genie_trainer.prepare",
+                "--config",
+                str(ROOT / "configs" / "data.yaml"),
+                "--out",
+                str(data),
+            ],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+        )
         config = yaml.safe_load((ROOT / "configs" / "two_tower.yaml").read_text())
         config["training"]["progress_bar"] = False
         if EPOCHS:
@@ -71,9 +99,12 @@ def main() -> int:
 
         postgres = PostgresCluster().init()
         s3 = S3Endpoint(work / "s3").start()
-        server = MlflowServer(work / "mlflow", backend_uri=postgres.uri,
-                              artifacts_destination=f"s3://{s3.bucket}/bench",
-                              env=s3.server_env())
+        server = MlflowServer(
+            work / "mlflow",
+            backend_uri=postgres.uri,
+            artifacts_destination=f"s3://{s3.bucket}/bench",
+            env=s3.server_env(),
+        )
         try:
             server.start()
             run_stage(work, config_path, data, None, -1)  # warm the page cache and imports
@@ -88,13 +119,17 @@ def main() -> int:
     off, on = statistics.median(times["off"]), statistics.median(times["on"])
     ratio = on / off
     epochs = EPOCHS or f"up to {config['training']['epochs']}"
-    print(f"two-tower training stage, ML-100k, {epochs} epochs, {REPEATS} runs each "
-          "(tracking server: Postgres + S3, artifacts proxied)")
+    print(
+        f"two-tower training stage, ML-100k, {epochs} epochs, {REPEATS} runs each "
+        "(tracking server: Postgres + S3, artifacts proxied)"
+    )
     print(f"  tracking off: {', '.join(f'{t:.2f}' for t in times['off'])} s  (median {off:.2f})")
     print(f"  tracking on:  {', '.join(f'{t:.2f}' for t in times['on'])} s  (median {on:.2f})")
     verdict = "ok" if ratio <= 1.05 else "ABOVE TARGET"
-    print(f"  tracking adds {on - off:.2f} s per stage; "
-          f"overhead ratio on/off: {ratio:.3f}  (target <= 1.05: {verdict})")
+    print(
+        f"  tracking adds {on - off:.2f} s per stage; "
+        f"overhead ratio on/off: {ratio:.3f}  (target <= 1.05: {verdict})"
+    )
     return 0
 
 

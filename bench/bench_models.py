@@ -78,8 +78,9 @@ def pin_worker(slots: Any, threads: int) -> None:
     torch.set_num_threads(threads)
 
 
-def train_one(label: str, raw: dict, seed: int | None, processed: str, out: str,
-              keep_ranks: bool = True) -> dict:
+def train_one(
+    label: str, raw: dict, seed: int | None, processed: str, out: str, keep_ranks: bool = True
+) -> dict:
     """One run; returns its final metrics, per-epoch history and per-user test ranks."""
     import importlib
 
@@ -94,20 +95,29 @@ def train_one(label: str, raw: dict, seed: int | None, processed: str, out: str,
     module = importlib.import_module(f"movie_genie_trainer.{module_name}")
     data = load_processed(processed)
     result = module.train(config, data, Path(out), [])
-    return {"model": label, "seed": seed, "metrics": result.metrics, "history": result.history,
-            "test_ranks": result.test_ranks.tolist() if keep_ranks else None}
+    return {
+        "model": label,
+        "seed": seed,
+        "metrics": result.metrics,
+        "history": result.history,
+        "test_ranks": result.test_ranks.tolist() if keep_ranks else None,
+    }
 
 
 def run_jobs(jobs: list[tuple], workers: int, threads: int, log: Path) -> list[dict]:
     """Run ``train_one(*job)`` for each job: in this process, or ``workers`` processes each
     pinned to its own ``threads`` cores (so timings read like a ``threads``-core machine).
     Each finished run's metrics are appended to ``log`` as they come."""
+
     def record(run: dict) -> dict:
         with log.open("a") as f:
             f.write(json.dumps({k: v for k, v in run.items() if k != "test_ranks"}) + "\n")
-        print(f"   {run['model']} seed {run['seed']}: val NDCG@10 "
-              f"{run['metrics']['val_ndcg_at_10']:.4f}, test {run['metrics']['ndcg_at_10']:.4f}"
-              f" in {run['metrics']['training_time_seconds']:.0f} s", flush=True)
+        print(
+            f"   {run['model']} seed {run['seed']}: val NDCG@10 "
+            f"{run['metrics']['val_ndcg_at_10']:.4f}, test {run['metrics']['ndcg_at_10']:.4f}"
+            f" in {run['metrics']['training_time_seconds']:.0f} s",
+            flush=True,
+        )
         return run
 
     if workers <= 1:
@@ -118,23 +128,27 @@ def run_jobs(jobs: list[tuple], workers: int, threads: int, log: Path) -> list[d
     slots = context.Manager().Queue()
     cores = sorted(os.sched_getaffinity(0))
     for i in range(workers):
-        block = cores[(i * threads) % len(cores):][:threads] or cores[:threads]
+        block = cores[(i * threads) % len(cores) :][:threads] or cores[:threads]
         slots.put(block)
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=pin_worker,
-                             initargs=(slots, threads)) as pool:
+    with ProcessPoolExecutor(
+        workers, mp_context=context, initializer=pin_worker, initargs=(slots, threads)
+    ) as pool:
         futures = [pool.submit(train_one, *job) for job in jobs]
         for future in as_completed(futures):
             record(future.result())
         return [f.result() for f in futures]
 
 
-def paired_bootstrap(model_gains: np.ndarray, reference_gains: np.ndarray,
-                     samples: int = BOOTSTRAP_SAMPLES, seed: int = 0) -> tuple[float, float]:
+def paired_bootstrap(
+    model_gains: np.ndarray,
+    reference_gains: np.ndarray,
+    samples: int = BOOTSTRAP_SAMPLES,
+    seed: int = 0,
+) -> tuple[float, float]:
     """95% percentile interval of mean(model - reference) with users resampled together."""
     diff = model_gains - reference_gains
     rng = np.random.default_rng(seed)
-    means = np.array([diff[rng.integers(0, len(diff), len(diff))].mean()
-                      for _ in range(samples)])
+    means = np.array([diff[rng.integers(0, len(diff), len(diff))].mean() for _ in range(samples)])
     return float(np.percentile(means, 2.5)), float(np.percentile(means, 97.5))
 
 
@@ -144,13 +158,22 @@ def summarise(runs: list[dict]) -> list[dict]:
     by_model: dict[str, list[dict]] = {}
     for run in runs:
         by_model.setdefault(run["model"], []).append(run)
-    gains = {label: np.mean([ndcg_from_ranks(np.array(r["test_ranks"])) for r in group], axis=0)
-             for label, group in by_model.items()}
+    gains = {
+        label: np.mean([ndcg_from_ranks(np.array(r["test_ranks"])) for r in group], axis=0)
+        for label, group in by_model.items()
+    }
     rows = []
     for label, group in by_model.items():
         row: dict[str, Any] = {"model": label, "runs": len(group)}
-        for key in ("val_ndcg_at_10", "val_recall_at_10", "ndcg_at_10", "recall_at_10",
-                    "training_time_seconds", "epochs_trained", "best_epoch"):
+        for key in (
+            "val_ndcg_at_10",
+            "val_recall_at_10",
+            "ndcg_at_10",
+            "recall_at_10",
+            "training_time_seconds",
+            "epochs_trained",
+            "best_epoch",
+        ):
             values = np.array([r["metrics"][key] for r in group], dtype=float)
             row[key] = float(values.mean())
             row[f"{key}_sd"] = float(values.std(ddof=1)) if len(values) > 1 else 0.0
@@ -162,29 +185,51 @@ def summarise(runs: list[dict]) -> list[dict]:
 
 def table(rows: list[dict], markdown: bool) -> str:
     ref = {r["model"]: r["ndcg_at_10"] for r in rows}
-    header = ["model", "runs", "val NDCG@10", "val Recall@10", "test NDCG@10", "test Recall@10",
-              "× EASE", "× popularity", "test NDCG@10 − EASE (95% CI)", "train s", "epochs"]
+    header = [
+        "model",
+        "runs",
+        "val NDCG@10",
+        "val Recall@10",
+        "test NDCG@10",
+        "test Recall@10",
+        "× EASE",
+        "× popularity",
+        "test NDCG@10 − EASE (95% CI)",
+        "train s",
+        "epochs",
+    ]
     lines = [header]
     for r in rows:
         ci = r.get("ci_vs_ease")
-        lines.append([
-            r["model"], str(r["runs"]),
-            *(f"{r[k]:.4f} ± {r[k + '_sd']:.4f}" for k in
-              ("val_ndcg_at_10", "val_recall_at_10", "ndcg_at_10", "recall_at_10")),
-            f"{r['ndcg_at_10'] / ref[REFERENCE]:.2f}" if REFERENCE in ref else "-",
-            f"{r['ndcg_at_10'] / ref['popularity']:.2f}" if "popularity" in ref else "-",
-            f"{r['ndcg_at_10'] - ref[REFERENCE]:+.4f} [{ci[0]:+.4f}, {ci[1]:+.4f}]" if ci
-            else "-",
-            f"{r['training_time_seconds']:.0f} ± {r['training_time_seconds_sd']:.0f}",
-            f"{r['epochs_trained']:.0f}",
-        ])
+        lines.append(
+            [
+                r["model"],
+                str(r["runs"]),
+                *(
+                    f"{r[k]:.4f} ± {r[k + '_sd']:.4f}"
+                    for k in ("val_ndcg_at_10", "val_recall_at_10", "ndcg_at_10", "recall_at_10")
+                ),
+                f"{r['ndcg_at_10'] / ref[REFERENCE]:.2f}" if REFERENCE in ref else "-",
+                f"{r['ndcg_at_10'] / ref['popularity']:.2f}" if "popularity" in ref else "-",
+                f"{r['ndcg_at_10'] - ref[REFERENCE]:+.4f} [{ci[0]:+.4f}, {ci[1]:+.4f}]"
+                if ci
+                else "-",
+                f"{r['training_time_seconds']:.0f} ± {r['training_time_seconds_sd']:.0f}",
+                f"{r['epochs_trained']:.0f}",
+            ]
+        )
     if markdown:
         text = ["| " + " | ".join(row) + " |" for row in lines]
         text.insert(1, "|" + "|".join("---" for _ in header) + "|")
         return "\n".join(text)
     widths = [max(len(row[i]) for row in lines) for i in range(len(header))]
-    text = ["  ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in
-                      enumerate(zip(row, widths, strict=True))) for row in lines]
+    text = [
+        "  ".join(
+            c.rjust(w) if i else c.ljust(w)
+            for i, (c, w) in enumerate(zip(row, widths, strict=True))
+        )
+        for row in lines
+    ]
     text.insert(1, "-" * len(text[0]))
     return "\n".join(text)
 
@@ -192,15 +237,23 @@ def table(rows: list[dict], markdown: bool) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--configs", type=Path, default=ROOT / "configs")
-    parser.add_argument("--overrides", type=Path, default=None,
-                        help="a folder of partial configs merged over --configs (configs/demo)")
+    parser.add_argument(
+        "--overrides",
+        type=Path,
+        default=None,
+        help="a folder of partial configs merged over --configs (configs/demo)",
+    )
     parser.add_argument("--models", nargs="+", default=list(MODELS), choices=list(MODELS))
     parser.add_argument("--seeds", type=int, nargs="+", default=[42, 43, 44])
     parser.add_argument("--jobs", type=int, default=1, help="runs at once (each pinned)")
     parser.add_argument("--threads", type=int, default=2, help="cores per run when --jobs > 1")
     parser.add_argument("--out", type=Path, default=ROOT / "bench-results")
-    parser.add_argument("--processed", type=Path, default=None,
-                        help="already processed data (default: prepare configs/data.yaml)")
+    parser.add_argument(
+        "--processed",
+        type=Path,
+        default=None,
+        help="already processed data (default: prepare configs/data.yaml)",
+    )
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     processed = args.processed
@@ -211,7 +264,7 @@ def main(argv: list[str] | None = None) -> int:
     for label in args.models:
         filename, seeded = MODELS[label][2], MODELS[label][3]
         raw = raw_config(args.configs, filename, args.overrides)
-        for seed in (args.seeds if seeded else [None]):
+        for seed in args.seeds if seeded else [None]:
             out = args.out / "models" / f"{label}-{seed if seed is not None else 'fixed'}"
             jobs.append((label, raw, seed, str(processed), str(out)))
     print(f"== {len(jobs)} runs, {args.jobs} at a time", flush=True)
@@ -220,18 +273,31 @@ def main(argv: list[str] | None = None) -> int:
     runs = run_jobs(jobs, args.jobs, args.threads, log)
     rows = summarise(runs)
     settings = f"configs {args.configs.name}" + (
-        f" + overrides {args.overrides}" if args.overrides else "")
-    parallel = (f"{args.jobs} runs at once, {args.threads} cores each" if args.jobs > 1
-                else "one run at a time")
-    report = (f"ML-100k, leave-one-out (ties in source order), full ranking, seen items "
-              f"excluded; {settings}; seeds {args.seeds}; {parallel}; "
-              f"{time.strftime('%Y-%m-%d %H:%M:%S')}\n\n{table(rows, markdown=False)}\n")
+        f" + overrides {args.overrides}" if args.overrides else ""
+    )
+    parallel = (
+        f"{args.jobs} runs at once, {args.threads} cores each"
+        if args.jobs > 1
+        else "one run at a time"
+    )
+    report = (
+        f"ML-100k, leave-one-out (ties in source order), full ranking, seen items "
+        f"excluded; {settings}; seeds {args.seeds}; {parallel}; "
+        f"{time.strftime('%Y-%m-%d %H:%M:%S')}\n\n{table(rows, markdown=False)}\n"
+    )
     print("\n" + report)
     (args.out / "bench_models.txt").write_text(report)
     (args.out / "bench_models.md").write_text(table(rows, markdown=True) + "\n")
-    (args.out / "bench_models.json").write_text(json.dumps(
-        {"rows": rows, "runs": [{k: v for k, v in r.items() if k != "test_ranks"}
-                                for r in runs]}, indent=2) + "\n")
+    (args.out / "bench_models.json").write_text(
+        json.dumps(
+            {
+                "rows": rows,
+                "runs": [{k: v for k, v in r.items() if k != "test_ranks"} for r in runs],
+            },
+            indent=2,
+        )
+        + "\n"
+    )
     print(f"saved to {args.out / 'bench_models.txt'}")
     return 0
 

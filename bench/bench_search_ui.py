@@ -67,16 +67,21 @@ SEARCHED = """([count, runId]) => {
 def newest_and_best(dsn: str, experiment_id: str) -> tuple[str, int, str]:
     """(newest run's name, runs QUERY matches, best matching run id by val_ndcg_at_10), by SQL."""
     with psycopg2.connect(dsn) as connection, connection.cursor() as cursor:
-        cursor.execute("SELECT name FROM runs WHERE experiment_id = %s ORDER BY start_time DESC "
-                       "LIMIT 1", (int(experiment_id),))
+        cursor.execute(
+            "SELECT name FROM runs WHERE experiment_id = %s ORDER BY start_time DESC LIMIT 1",
+            (int(experiment_id),),
+        )
         newest = cursor.fetchone()[0]
-        cursor.execute("""
+        cursor.execute(
+            """
             SELECT r.run_uuid, v.value FROM runs r
             JOIN latest_metrics t ON t.run_uuid = r.run_uuid AND t.key = 'train_loss'
             JOIN tags m ON m.run_uuid = r.run_uuid AND m.key = 'model_name'
             JOIN latest_metrics v ON v.run_uuid = r.run_uuid AND v.key = 'val_ndcg_at_10'
             WHERE r.experiment_id = %s AND t.value < 0.5 AND m.value = 'bert4rec'
-            ORDER BY v.value DESC""", (int(experiment_id),))
+            ORDER BY v.value DESC""",
+            (int(experiment_id),),
+        )
         matches = cursor.fetchall()
     return newest, len(matches), matches[0][0]
 
@@ -104,8 +109,9 @@ def timed_searches(browser, url: str, count: int, best: str) -> list[float]:
         box.fill(QUERY)
         started = page.evaluate("performance.now()")
         box.press("Enter")
-        shown = page.wait_for_function(SEARCHED, arg=[f"{count:,}", best], polling="raf",
-                                       timeout=60_000)
+        shown = page.wait_for_function(
+            SEARCHED, arg=[f"{count:,}", best], polling="raf", timeout=60_000
+        )
         times.append(float(shown.json_value()) - started)
         context.close()
     return times[1:]
@@ -117,32 +123,42 @@ def main() -> int:
     postgres = PostgresCluster().init()
     server = api = web = None
     try:
-        server = MlflowServer(root / "mlflow", backend_uri=postgres.uri,
-                              artifacts_destination=str(root / "artifacts")).start()
+        server = MlflowServer(
+            root / "mlflow", backend_uri=postgres.uri, artifacts_destination=str(root / "artifacts")
+        ).start()
         experiment_id = MlflowClient(server.url).create_experiment(EXPERIMENT)
         seconds = seed(postgres.uri, experiment_id, RUNS)
         print(f"seeded {RUNS:,} runs into MLflow's Postgres tables in {seconds:.1f} s")
-        api, api_url = start_metrics_api(root, server.url, EXPERIMENT, "unused", server.url,
-                                         MLFLOW_HTTP_REQUEST_TIMEOUT="120",
-                                         METRICS_API_WORKERS="1")
+        api, api_url = start_metrics_api(
+            root,
+            server.url,
+            EXPERIMENT,
+            "unused",
+            server.url,
+            MLFLOW_HTTP_REQUEST_TIMEOUT="120",
+            METRICS_API_WORKERS="1",
+        )
         started = time.monotonic()
         while True:  # each request waits up to 2 min for the load, then says 503 "still loading"
             answer = requests.get(f"{api_url}/api/models/summary", timeout=600)
             if answer.status_code != 503:
                 break
         total = answer.json()["data"]
-        print(f"metrics-api loaded {total['total_runs']:,} runs in "
-              f"{time.monotonic() - started:.1f} s")
+        print(
+            f"metrics-api loaded {total['total_runs']:,} runs in {time.monotonic() - started:.1f} s"
+        )
         web = NginxFrontend(root / "nginx", dist, api_url).start()
         dsn = postgres.uri.replace("postgresql+psycopg2://", "postgresql://")
         newest, count, best = newest_and_best(dsn, experiment_id)
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                                 args=CHROMIUM_ARGS)
+            browser = playwright.chromium.launch(
+                executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+            )
             try:
                 dashboard = timed_loads(browser, web.url + "/metrics", DASHBOARD_DRAWN, 100)
-                mlflow_ui = timed_loads(browser, f"{server.url}/#/experiments/{experiment_id}",
-                                        MLFLOW_DRAWN, newest)
+                mlflow_ui = timed_loads(
+                    browser, f"{server.url}/#/experiments/{experiment_id}", MLFLOW_DRAWN, newest
+                )
                 searched = timed_searches(browser, web.url + "/metrics", count, best)
             finally:
                 browser.close()
@@ -153,21 +169,37 @@ def main() -> int:
         postgres.destroy()
 
     dash, mlf, search = (statistics.median(v) for v in (dashboard, mlflow_ui, searched))
-    print(f"\nfirst runs drawn at {RUNS:,} runs, median of {REPEATS} cold loads (headless "
-          "Chromium, same runs, same machine, same run):")
+    print(
+        f"\nfirst runs drawn at {RUNS:,} runs, median of {REPEATS} cold loads (headless "
+        "Chromium, same runs, same machine, same run):"
+    )
     print(f"  dashboard /metrics (100 table rows):      {dash:7.0f} ms")
-    print(f"  MLflow UI experiment page (newest run):   {mlf:7.0f} ms  "
-          f"(dashboard = {dash / mlf:.2f}x MLflow)")
-    print(f"  search '{QUERY}': {count:,} of {RUNS:,} match; Enter -> count and best run first: "
-          f"{search:.0f} ms")
+    print(
+        f"  MLflow UI experiment page (newest run):   {mlf:7.0f} ms  "
+        f"(dashboard = {dash / mlf:.2f}x MLflow)"
+    )
+    print(
+        f"  search '{QUERY}': {count:,} of {RUNS:,} match; Enter -> count and best run first: "
+        f"{search:.0f} ms"
+    )
     passed = dash <= TARGET_MS
     print(f"  [{'PASS' if passed else 'FAIL'}] dashboard first runs <= {TARGET_MS} ms")
     out = ROOT / "bench-results"
     out.mkdir(exist_ok=True)
-    (out / "search_ui.json").write_text(json.dumps({
-        "runs": RUNS, "dashboard_ms": dashboard, "mlflow_ui_ms": mlflow_ui,
-        "search_ms": searched, "matched": count, "target_ms": TARGET_MS, "passed": passed},
-        indent=2))
+    (out / "search_ui.json").write_text(
+        json.dumps(
+            {
+                "runs": RUNS,
+                "dashboard_ms": dashboard,
+                "mlflow_ui_ms": mlflow_ui,
+                "search_ms": searched,
+                "matched": count,
+                "target_ms": TARGET_MS,
+                "passed": passed,
+            },
+            indent=2,
+        )
+    )
     return 0 if passed else 1
 
 

@@ -54,21 +54,25 @@ def health_latencies(url: str, count: int = REQUESTS, timeout: float = 30) -> di
             ok = False
         latencies.append(time.perf_counter() - start)
         errors += not ok
-    return {"p50_ms": percentile(latencies, 50) * 1000, "p99_ms": percentile(latencies, 99) * 1000,
-            "max_ms": max(latencies) * 1000, "errors": errors, "n": len(latencies)}
+    return {
+        "p50_ms": percentile(latencies, 50) * 1000,
+        "p99_ms": percentile(latencies, 99) * 1000,
+        "max_ms": max(latencies) * 1000,
+        "errors": errors,
+        "n": len(latencies),
+    }
 
 
 class Tricklers:
     def __init__(self, port: int) -> None:
-        self.sockets = [socket.create_connection(("127.0.0.1", port))
-                        for _ in range(SLOW_CLIENTS)]
+        self.sockets = [socket.create_connection(("127.0.0.1", port)) for _ in range(SLOW_CLIENTS)]
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self._run, daemon=True)
 
     def _run(self) -> None:
         sent = 0
         while not self.stop.is_set():
-            byte = PARTIAL[sent:sent + 1] or b"a"
+            byte = PARTIAL[sent : sent + 1] or b"a"
             for sock in self.sockets:
                 try:
                     sock.send(byte)
@@ -95,15 +99,29 @@ def main() -> int:
         mlflow = MlflowServer(root / "mlflow").start()
         port = free_port()
         env = {k: v for k, v in os.environ.items() if not k.startswith(("MLFLOW_", "METRICS_"))}
-        env.update({"MLFLOW_TRACKING_URI": mlflow.url, "METRICS_API_HOST": "127.0.0.1",
-                    "METRICS_API_PORT": str(port), "METRICS_API_LOG_LEVEL": "warning"})
-        api = ManagedProcess("metrics-api", [str(Path(sys.executable).parent / "gunicorn"), "-c",
-                                             "gunicorn.conf.py", "metrics_api:create_app()"],
-                             root / "gunicorn.log", env=env, cwd=SERVICE
-                             ).start(http_ok(f"http://127.0.0.1:{port}/api/health"), timeout=120)
+        env.update(
+            {
+                "MLFLOW_TRACKING_URI": mlflow.url,
+                "METRICS_API_HOST": "127.0.0.1",
+                "METRICS_API_PORT": str(port),
+                "METRICS_API_LOG_LEVEL": "warning",
+            }
+        )
+        api = ManagedProcess(
+            "metrics-api",
+            [
+                str(Path(sys.executable).parent / "gunicorn"),
+                "-c",
+                "gunicorn.conf.py",
+                "metrics_api:create_app()",
+            ],
+            root / "gunicorn.log",
+            env=env,
+            cwd=SERVICE,
+        ).start(http_ok(f"http://127.0.0.1:{port}/api/health"), timeout=120)
         static = root / "static"
         static.mkdir()
-        (static / "index.html").write_text("<!doctype html><div id=\"root\"></div>")
+        (static / "index.html").write_text('<!doctype html><div id="root"></div>')
         nginx = NginxFrontend(root / "nginx", static, f"http://127.0.0.1:{port}").start()
         direct = f"http://127.0.0.1:{port}"
 
@@ -120,22 +138,29 @@ def main() -> int:
 
     target = results["nginx_with_50_slow"]
     ratio = target["p99_ms"] / max(results["nginx_baseline"]["p99_ms"], 1e-6)
-    checks = {"p99 through nginx with 50 slow clients <= 1000 ms": target["p99_ms"] <= 1000,
-              "no errors through nginx": target["errors"] == 0}
-    print(f"\n/api/health, {REQUESTS} sequential requests (20 direct); {SLOW_CLIENTS} slow "
-          f"clients sending a byte every {TRICKLE_SECONDS:g} s (gunicorn 2 workers; same "
-          "machine, same run)")
+    checks = {
+        "p99 through nginx with 50 slow clients <= 1000 ms": target["p99_ms"] <= 1000,
+        "no errors through nginx": target["errors"] == 0,
+    }
+    print(
+        f"\n/api/health, {REQUESTS} sequential requests (20 direct); {SLOW_CLIENTS} slow "
+        f"clients sending a byte every {TRICKLE_SECONDS:g} s (gunicorn 2 workers; same "
+        "machine, same run)"
+    )
     print(f"{'':32} {'p50 ms':>9} {'p99 ms':>9} {'max ms':>9} {'errors':>7}")
     for name, row in results.items():
-        print(f"{name:32} {row['p50_ms']:9.1f} {row['p99_ms']:9.1f} {row['max_ms']:9.1f} "
-              f"{row['errors']:7d}")
+        print(
+            f"{name:32} {row['p50_ms']:9.1f} {row['p99_ms']:9.1f} {row['max_ms']:9.1f} "
+            f"{row['errors']:7d}"
+        )
     print(f"\np99 with slow clients / baseline (through nginx): {ratio:.2f}")
     for name, passed in checks.items():
         print(f"  [{'PASS' if passed else 'FAIL'}] {name}")
     out = ROOT / "bench-results"
     out.mkdir(exist_ok=True)
-    (out / "bench_slow_clients.json").write_text(json.dumps(
-        {"results": results, "p99_ratio": ratio, "checks": checks}, indent=2))
+    (out / "bench_slow_clients.json").write_text(
+        json.dumps({"results": results, "p99_ratio": ratio, "checks": checks}, indent=2)
+    )
     return 0 if all(checks.values()) else 1
 
 

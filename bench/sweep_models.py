@@ -27,8 +27,15 @@ B4R = "bert4rec"
 
 
 def split_keys(changes: dict) -> dict:
-    training_keys = {"epochs", "batch_size", "learning_rate", "weight_decay", "warmup_epochs",
-                     "early_stopping_patience", "min_lr_ratio"}
+    training_keys = {
+        "epochs",
+        "batch_size",
+        "learning_rate",
+        "weight_decay",
+        "warmup_epochs",
+        "early_stopping_patience",
+        "min_lr_ratio",
+    }
     out: dict = {}
     for key, value in changes.items():
         section = "training" if key in training_keys else "model"
@@ -39,37 +46,43 @@ def split_keys(changes: dict) -> dict:
 # The grids: one change at a time around a base, plus a few combinations; the base comes first
 # so that a sweep cut short by its deadline has still scored it.
 GRIDS: dict[str, list[dict]] = {
-    TT: [split_keys(c) for c in [
-        {},
-        {"learning_rate": 0.003},
-        {"learning_rate": 0.0003},
-        {"embedding_dim": 128},
-        {"max_history": 20},
-        {"max_history": 100},
-        {"num_layers": 1},
-        {"use_user_id": True},
-        {"dropout": 0.4},
-        {"use_genres": False},
-        {"batch_size": 1024, "learning_rate": 0.003},
-        {"embedding_dim": 128, "num_layers": 1},
-        {"epochs": 60},
-    ]],
-    B4R: [split_keys(c) for c in [
-        {},
-        {"learning_rate": 0.003},
-        {"learning_rate": 0.0005},
-        {"max_length": 50, "window_stride": 25},
-        {"max_length": 200, "window_stride": 100},
-        {"window_stride": 25},
-        {"dropout": 0.1},
-        {"dropout": 0.35},
-        {"mask_ratio": 0.2},
-        {"mask_ratio": 0.5},
-        {"hidden_size": 128},
-        {"num_layers": 1},
-        {"last_item_mask_ratio": 0.3},
-        {"epochs": 60},
-    ]],
+    TT: [
+        split_keys(c)
+        for c in [
+            {},
+            {"learning_rate": 0.003},
+            {"learning_rate": 0.0003},
+            {"embedding_dim": 128},
+            {"max_history": 20},
+            {"max_history": 100},
+            {"num_layers": 1},
+            {"use_user_id": True},
+            {"dropout": 0.4},
+            {"use_genres": False},
+            {"batch_size": 1024, "learning_rate": 0.003},
+            {"embedding_dim": 128, "num_layers": 1},
+            {"epochs": 60},
+        ]
+    ],
+    B4R: [
+        split_keys(c)
+        for c in [
+            {},
+            {"learning_rate": 0.003},
+            {"learning_rate": 0.0005},
+            {"max_length": 50, "window_stride": 25},
+            {"max_length": 200, "window_stride": 100},
+            {"window_stride": 25},
+            {"dropout": 0.1},
+            {"dropout": 0.35},
+            {"mask_ratio": 0.2},
+            {"mask_ratio": 0.5},
+            {"hidden_size": 128},
+            {"num_layers": 1},
+            {"last_item_mask_ratio": 0.3},
+            {"epochs": 60},
+        ]
+    ],
     "ease": [{}],
 }
 
@@ -84,13 +97,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--models", nargs="+", default=[TT, B4R], choices=list(GRIDS))
     parser.add_argument("--jobs", type=int, default=1)
     parser.add_argument("--threads", type=int, default=1, help="cores per run")
-    parser.add_argument("--deadline", type=float, default=None,
-                        help="seconds; unfinished variants are stopped and left out")
-    parser.add_argument("--limit", type=int, default=None,
-                        help="only the first N variants per model (a dry run)")
+    parser.add_argument(
+        "--deadline",
+        type=float,
+        default=None,
+        help="seconds; unfinished variants are stopped and left out",
+    )
+    parser.add_argument(
+        "--limit", type=int, default=None, help="only the first N variants per model (a dry run)"
+    )
     parser.add_argument("--out", type=Path, default=ROOT / "sweep-results")
-    parser.add_argument("--processed", type=Path, default=None,
-                        help="already processed data (default: prepare configs/data.yaml)")
+    parser.add_argument(
+        "--processed",
+        type=Path,
+        default=None,
+        help="already processed data (default: prepare configs/data.yaml)",
+    )
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     processed = args.processed or prepare(args.out)
@@ -98,11 +120,11 @@ def main(argv: list[str] | None = None) -> int:
     for label in args.models:
         filename = MODELS[label][2]
         base = raw_config(ROOT / "configs", filename, None)
-        base = deep_merge(base, {"training": {"progress_bar": False}}) if MODELS[label][3] \
-            else base
-        for i, change in enumerate(GRIDS[label][:args.limit]):
-            jobs.append((label, change, deep_merge(base, change),
-                         str(args.out / "models" / f"{label}-{i}")))
+        base = deep_merge(base, {"training": {"progress_bar": False}}) if MODELS[label][3] else base
+        for i, change in enumerate(GRIDS[label][: args.limit]):
+            jobs.append(
+                (label, change, deep_merge(base, change), str(args.out / "models" / f"{label}-{i}"))
+            )
     # Interleave the models so a deadline cuts both grids' tails, not one model's grid.
     jobs.sort(key=lambda job: GRIDS[job[0]].index(job[1]))
     started = time.monotonic()
@@ -113,13 +135,16 @@ def main(argv: list[str] | None = None) -> int:
     slots = context.Manager().Queue()
     cores = sorted(os.sched_getaffinity(0))
     for i in range(args.jobs):
-        slots.put(cores[(i * args.threads) % len(cores):][:args.threads] or cores[:1])
+        slots.put(cores[(i * args.threads) % len(cores) :][: args.threads] or cores[:1])
     results = []
     log = (args.out / "sweep.jsonl").open("w")
-    pool = ProcessPoolExecutor(args.jobs, mp_context=context, initializer=pin_worker,
-                               initargs=(slots, args.threads))
-    pending = {pool.submit(train_one, label, raw, 42, str(processed), out, False):
-               (label, change, raw) for label, change, raw, out in jobs}
+    pool = ProcessPoolExecutor(
+        args.jobs, mp_context=context, initializer=pin_worker, initargs=(slots, args.threads)
+    )
+    pending = {
+        pool.submit(train_one, label, raw, 42, str(processed), out, False): (label, change, raw)
+        for label, change, raw, out in jobs
+    }
     while pending:
         left = None if args.deadline is None else args.deadline - (time.monotonic() - started)
         if left is not None and left <= 0:
@@ -133,19 +158,26 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{label} {describe(change)}: failed: {exc!r}", flush=True)
                 continue
             metrics = run["metrics"]
-            row = {"model": label, "change": describe(change), "config": raw,
-                   "val_ndcg_at_10": metrics["val_ndcg_at_10"],
-                   "val_recall_at_10": metrics["val_recall_at_10"],
-                   "best_epoch": metrics["best_epoch"],
-                   "epochs_trained": metrics["epochs_trained"],
-                   "seconds": metrics["training_time_seconds"],
-                   "val_curve": [round(r["val_ndcg_at_10"], 5) for r in run["history"]]}
+            row = {
+                "model": label,
+                "change": describe(change),
+                "config": raw,
+                "val_ndcg_at_10": metrics["val_ndcg_at_10"],
+                "val_recall_at_10": metrics["val_recall_at_10"],
+                "best_epoch": metrics["best_epoch"],
+                "epochs_trained": metrics["epochs_trained"],
+                "seconds": metrics["training_time_seconds"],
+                "val_curve": [round(r["val_ndcg_at_10"], 5) for r in run["history"]],
+            }
             results.append(row)
             log.write(json.dumps(row) + "\n")
             log.flush()
-            print(f"{label:9} {describe(change):45} val NDCG@10 {row['val_ndcg_at_10']:.4f} "
-                  f"(epoch {row['best_epoch']}/{row['epochs_trained']}, "
-                  f"{row['seconds']:.0f} s)", flush=True)
+            print(
+                f"{label:9} {describe(change):45} val NDCG@10 {row['val_ndcg_at_10']:.4f} "
+                f"(epoch {row['best_epoch']}/{row['epochs_trained']}, "
+                f"{row['seconds']:.0f} s)",
+                flush=True,
+            )
     for future, (label, change, _) in pending.items():
         future.cancel()
         print(f"{label} {describe(change)}: not finished by the deadline", flush=True)
@@ -157,20 +189,27 @@ def main(argv: list[str] | None = None) -> int:
     chosen_dir.mkdir(exist_ok=True)
     for path in (ROOT / "configs").glob("*.yaml"):  # models not swept keep their defaults
         (chosen_dir / path.name).write_text(path.read_text())
-    lines = ["| model | change from configs/ | val NDCG@10 | val Recall@10 | best epoch / run | "
-             "seconds |", "|---|---|---|---|---|---|"]
+    lines = [
+        "| model | change from configs/ | val NDCG@10 | val Recall@10 | best epoch / run | "
+        "seconds |",
+        "|---|---|---|---|---|---|",
+    ]
     for label in args.models:
-        rows = sorted((r for r in results if r["model"] == label),
-                      key=lambda r: -r["val_ndcg_at_10"])
+        rows = sorted(
+            (r for r in results if r["model"] == label), key=lambda r: -r["val_ndcg_at_10"]
+        )
         for r in rows:
-            lines.append(f"| {label} | {r['change']} | {r['val_ndcg_at_10']:.4f} | "
-                         f"{r['val_recall_at_10']:.4f} | {r['best_epoch']}/{r['epochs_trained']}"
-                         f" | {r['seconds']:.0f} |")
+            lines.append(
+                f"| {label} | {r['change']} | {r['val_ndcg_at_10']:.4f} | "
+                f"{r['val_recall_at_10']:.4f} | {r['best_epoch']}/{r['epochs_trained']}"
+                f" | {r['seconds']:.0f} |"
+            )
         if rows:
             best = dict(rows[0]["config"])
             if MODELS[label][3]:
-                best["training"] = {k: v for k, v in best["training"].items()
-                                    if k != "progress_bar"}
+                best["training"] = {
+                    k: v for k, v in best["training"].items() if k != "progress_bar"
+                }
             (chosen_dir / MODELS[label][2]).write_text(yaml.safe_dump(best, sort_keys=False))
             print(f"chosen {label}: {rows[0]['change']} ({rows[0]['val_ndcg_at_10']:.4f})")
     (args.out / "sweep.md").write_text("\n".join(lines) + "\n")

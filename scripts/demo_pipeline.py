@@ -58,11 +58,13 @@ def build_workspace(workspace: Path, config_dir: Path) -> None:
         if not override.exists():
             sync(path, workspace / "configs" / path.name)
             continue
-        merged = deep_merge(yaml.safe_load(path.read_text()) or {},
-                            yaml.safe_load(override.read_text()) or {})
+        merged = deep_merge(
+            yaml.safe_load(path.read_text()) or {}, yaml.safe_load(override.read_text()) or {}
+        )
         header = f"# {path.name} merged with {override.relative_to(REPO)}\n"
-        write_if_changed(header + yaml.safe_dump(merged, sort_keys=False),
-                         workspace / "configs" / path.name)
+        write_if_changed(
+            header + yaml.safe_dump(merged, sort_keys=False), workspace / "configs" / path.name
+        )
     if not (workspace / ".dvc").is_dir():
         subprocess.run(["dvc", "init", "--no-scm", "-q"], cwd=workspace, check=True)
 
@@ -85,28 +87,40 @@ def main() -> int:
     workspace = state / "pipeline"
     wait_for(f"{tracking_uri}/health", "the tracking server", timeout=180)
     build_workspace(workspace, config_dir)
-    print(f"demo: running the DVC pipeline in {workspace} with {config_dir.relative_to(REPO)}",
-          flush=True)
+    print(
+        f"demo: running the DVC pipeline in {workspace} with {config_dir.relative_to(REPO)}",
+        flush=True,
+    )
     result = subprocess.run(["dvc", "repro"], cwd=workspace)
     if result.returncode != 0:
-        print(f"demo: the pipeline failed (exit {result.returncode}); see the output above",
-              file=sys.stderr, flush=True)
+        print(
+            f"demo: the pipeline failed (exit {result.returncode}); see the output above",
+            file=sys.stderr,
+            flush=True,
+        )
         return result.returncode
     web = f"http://localhost:{os.environ.get('WEB_PORT', '8080')}"
     api = f"http://localhost:{os.environ.get('METRICS_API_PORT', '5001')}"
     wait_for(f"{web}/", "the dashboard", timeout=60)
     (state / "READY").write_text(web + "\n")
-    print("\n".join([
-        "", "demo: ready. Models are trained and tracked.",
-        f"  dashboard   {web}/metrics",
-        f"  metrics API {api}/api/models/summary",
-        f"  MLflow UI   {tracking_uri.replace('127.0.0.1', 'localhost')}",
-        f"  sign in (MLflow UI, and the dashboard when promoting): user "
-        f"{os.environ.get('MLFLOW_AUTH_ADMIN_USERNAME', 'admin')}, password "
-        f"{os.environ.get('MLFLOW_AUTH_ADMIN_PASSWORD', '')}",
-        f"  (kept in {state / 'credentials.env'}; more people: make add-user)",
-        "Ctrl-C stops everything.", "",
-    ]), flush=True)
+    print(
+        "\n".join(
+            [
+                "",
+                "demo: ready. Models are trained and tracked.",
+                f"  dashboard   {web}/metrics",
+                f"  metrics API {api}/api/models/summary",
+                f"  MLflow UI   {tracking_uri.replace('127.0.0.1', 'localhost')}",
+                f"  sign in (MLflow UI, and the dashboard when promoting): user "
+                f"{os.environ.get('MLFLOW_AUTH_ADMIN_USERNAME', 'admin')}, password "
+                f"{os.environ.get('MLFLOW_AUTH_ADMIN_PASSWORD', '')}",
+                f"  (kept in {state / 'credentials.env'}; more people: make add-user)",
+                "Ctrl-C stops everything.",
+                "",
+            ]
+        ),
+        flush=True,
+    )
     signal.pause()
     return 0
 

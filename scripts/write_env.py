@@ -18,8 +18,11 @@ def render(example: str) -> str:
     lines = []
     for line in example.splitlines():
         name, sep, value = line.partition("=")
-        if sep and not line.lstrip().startswith("#") and value.strip().lower().startswith(
-                "change-me"):
+        if (
+            sep
+            and not line.lstrip().startswith("#")
+            and value.strip().lower().startswith("change-me")
+        ):
             line = f"{name}={secrets.token_urlsafe(24)}"  # URL-safe: it may sit in a DB URI
         lines.append(line)
     return "\n".join(lines) + "\n"
@@ -28,14 +31,18 @@ def render(example: str) -> str:
 def main() -> int:
     target = Path(sys.argv[1]) if len(sys.argv) > 1 else REPO / ".env"
     if target.exists():
-        print(f"write_env: {target} exists; not overwriting it (delete it first to start over)",
-              file=sys.stderr)
+        print(
+            f"write_env: {target} exists; not overwriting it (delete it first to start over)",
+            file=sys.stderr,
+        )
         return 1
     text = render((REPO / ".env.example").read_text())
     with os.fdopen(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as handle:
         handle.write(text)
-    print(f"write_env: wrote {target} with fresh secrets (mode 600); the admin signs in as "
-          "MLFLOW_AUTH_ADMIN_USERNAME with MLFLOW_AUTH_ADMIN_PASSWORD")
+    print(
+        f"write_env: wrote {target} with fresh secrets (mode 600); the admin signs in as "
+        "MLFLOW_AUTH_ADMIN_USERNAME with MLFLOW_AUTH_ADMIN_PASSWORD"
+    )
     return 0
 
 

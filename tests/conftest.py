@@ -33,8 +33,10 @@ def s3(tmp_path_factory):
 def mlflow_server(tmp_path_factory, postgres, s3):
     """The production shape: Postgres for runs, S3 for artifacts, proxied by the server."""
     server = MlflowServer(
-        tmp_path_factory.mktemp("mlflow"), backend_uri=postgres.uri,
-        artifacts_destination=f"s3://{s3.bucket}/artifacts", env=s3.server_env(),
+        tmp_path_factory.mktemp("mlflow"),
+        backend_uri=postgres.uri,
+        artifacts_destination=f"s3://{s3.bucket}/artifacts",
+        env=s3.server_env(),
     ).start()
     yield server
     server.stop()
@@ -45,8 +47,10 @@ def secured_mlflow_server(tmp_path_factory, postgres, s3):
     """The shared-server shape: as above, with MLflow's basic-auth on (own database on the same
     cluster, own artifact prefix), the admin and both service accounts provisioned."""
     server = MlflowServer(
-        tmp_path_factory.mktemp("mlflow-auth"), backend_uri=postgres.create_database("mlflow_auth"),
-        artifacts_destination=f"s3://{s3.bucket}/secured", env=s3.server_env(),
+        tmp_path_factory.mktemp("mlflow-auth"),
+        backend_uri=postgres.create_database("mlflow_auth"),
+        artifacts_destination=f"s3://{s3.bucket}/secured",
+        env=s3.server_env(),
         accounts=Accounts.generate(),
     ).start(timeout=300)  # three password hashes and the auth tables' migrations come first
     yield server

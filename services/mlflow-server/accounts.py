@@ -47,8 +47,9 @@ class ServiceAccount:
 
 SERVICE_ACCOUNTS = (
     ServiceAccount("MLFLOW_TRAINER_USERNAME", "MLFLOW_TRAINER_PASSWORD", "trainer", "trainer"),
-    ServiceAccount("MLFLOW_METRICS_API_USERNAME", "MLFLOW_METRICS_API_PASSWORD", "metrics-api",
-                   "metrics-api"),
+    ServiceAccount(
+        "MLFLOW_METRICS_API_USERNAME", "MLFLOW_METRICS_API_PASSWORD", "metrics-api", "metrics-api"
+    ),
 )
 
 
@@ -149,8 +150,11 @@ def seed_resources(url: str, env: dict[str, str], experiment: str, models: list[
     from mlflow.store.tracking.rest_store import RestStore as TrackingStore
     from mlflow.utils.rest_utils import MlflowHostCreds
 
-    creds = MlflowHostCreds(url, username=env.get("MLFLOW_AUTH_ADMIN_USERNAME", "admin"),
-                            password=env["MLFLOW_AUTH_ADMIN_PASSWORD"])
+    creds = MlflowHostCreds(
+        url,
+        username=env.get("MLFLOW_AUTH_ADMIN_USERNAME", "admin"),
+        password=env["MLFLOW_AUTH_ADMIN_PASSWORD"],
+    )
     tracking, registry = TrackingStore(lambda: creds), RegistryStore(lambda: creds)
     if experiment and tracking.get_experiment_by_name(experiment) is None:
         tracking.create_experiment(experiment)

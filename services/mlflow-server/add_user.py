@@ -47,8 +47,11 @@ def main() -> int:
     args = parser.parse_args()
     uri = os.environ.get("MLFLOW_TRACKING_URI")
     if not uri or not os.environ.get("MLFLOW_TRACKING_PASSWORD"):
-        print("add_user: set MLFLOW_TRACKING_URI, MLFLOW_TRACKING_USERNAME and "
-              "MLFLOW_TRACKING_PASSWORD (an admin's)", file=sys.stderr)
+        print(
+            "add_user: set MLFLOW_TRACKING_URI, MLFLOW_TRACKING_USERNAME and "
+            "MLFLOW_TRACKING_PASSWORD (an admin's)",
+            file=sys.stderr,
+        )
         return 2
     generated = "NEW_USER_PASSWORD" not in os.environ
     password = os.environ.get("NEW_USER_PASSWORD") or secrets.token_urlsafe(18)
@@ -62,8 +65,10 @@ def main() -> int:
         print(f"add_user: {error.message}", file=sys.stderr)
         return 1
     if created:
-        print(f"created {args.username} ({args.role})"
-              + (f"; password: {password}" if generated else ""))
+        print(
+            f"created {args.username} ({args.role})"
+            + (f"; password: {password}" if generated else "")
+        )
     else:
         print(f"{args.username} exists; role {args.role} granted (password unchanged)")
     return 0

@@ -18,14 +18,18 @@ from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait
 def create_bucket(endpoint: str, bucket: str, attempts: int = 30, interval: float = 2.0) -> bool:
     """Return True when the bucket was created, False when it already existed; waits
     (tenacity) while the endpoint does not answer yet."""
-    client = boto3.client("s3", endpoint_url=endpoint,
-                          region_name=os.environ.get("AWS_DEFAULT_REGION", "us-east-1"))
-    for attempt in Retrying(retry=retry_if_exception_type(EndpointConnectionError),
-                            stop=stop_after_attempt(attempts), wait=wait_fixed(interval),
-                            reraise=True,
-                            before_sleep=lambda state: print(
-                                f"waiting for S3 endpoint {endpoint} "
-                                f"(attempt {state.attempt_number})", flush=True)):
+    client = boto3.client(
+        "s3", endpoint_url=endpoint, region_name=os.environ.get("AWS_DEFAULT_REGION", "us-east-1")
+    )
+    for attempt in Retrying(
+        retry=retry_if_exception_type(EndpointConnectionError),
+        stop=stop_after_attempt(attempts),
+        wait=wait_fixed(interval),
+        reraise=True,
+        before_sleep=lambda state: print(
+            f"waiting for S3 endpoint {endpoint} (attempt {state.attempt_number})", flush=True
+        ),
+    ):
         with attempt:
             try:
                 client.head_bucket(Bucket=bucket)

@@ -55,14 +55,22 @@ def server_command(env: dict[str, str]) -> list[str]:
         state_dir.mkdir(parents=True, exist_ok=True)
     access_log = env.get("MLFLOW_ACCESS_LOG", "true").lower() not in ("0", "false", "no")
     return [
-        sys.executable, "-m", "mlflow", "server",
+        sys.executable,
+        "-m",
+        "mlflow",
+        "server",
         *([] if access_log else ["--uvicorn-opts", "--no-access-log"]),
-        "--backend-store-uri", backend,
+        "--backend-store-uri",
+        backend,
         "--serve-artifacts",
-        "--artifacts-destination", artifacts,
-        "--host", env.get("MLFLOW_HOST", "0.0.0.0"),
-        "--port", env.get("MLFLOW_PORT", "5000"),
-        "--workers", env.get("MLFLOW_WORKERS", "1"),
+        "--artifacts-destination",
+        artifacts,
+        "--host",
+        env.get("MLFLOW_HOST", "0.0.0.0"),
+        "--port",
+        env.get("MLFLOW_PORT", "5000"),
+        "--workers",
+        env.get("MLFLOW_WORKERS", "1"),
         *(["--allowed-hosts", hosts] if (hosts := env.get("MLFLOW_ALLOWED_HOSTS")) else []),
         *(["--app-name", "basic-auth"] if accounts.auth_enabled(env) else []),
     ]
@@ -82,8 +90,9 @@ def check_secrets(env: dict[str, str]) -> None:
 def setup_auth(env: dict[str, str], backend: str, state_dir: Path) -> None:
     """Config file (its path handed to the server via MLFLOW_AUTH_CONFIG_PATH) and accounts."""
     database = env.get("MLFLOW_AUTH_DATABASE_URI") or backend
-    env["MLFLOW_AUTH_CONFIG_PATH"] = str(accounts.write_config(
-        state_dir / "basic_auth.ini", database, env))
+    env["MLFLOW_AUTH_CONFIG_PATH"] = str(
+        accounts.write_config(state_dir / "basic_auth.ini", database, env)
+    )
     for line in accounts.provision(database, env):
         print(f"mlflow-server: account {line}", flush=True)
 
@@ -97,15 +106,22 @@ def seed_when_up(env: dict[str, str], url: str, timeout: float = 300.0) -> None:
                 break
         except OSError:
             time.sleep(0.5)
-    models = [m.strip() for m in env.get("MLFLOW_REGISTERED_MODELS", DEFAULT_MODELS).split(",")
-              if m.strip()]
+    models = [
+        m.strip()
+        for m in env.get("MLFLOW_REGISTERED_MODELS", DEFAULT_MODELS).split(",")
+        if m.strip()
+    ]
     try:
-        accounts.seed_resources(url, env, env.get("MLFLOW_EXPERIMENT_NAME",
-                                                  "movie-genie-models"), models)
+        accounts.seed_resources(
+            url, env, env.get("MLFLOW_EXPERIMENT_NAME", "movie-genie-models"), models
+        )
         print(f"mlflow-server: experiment and registered models {models} ready", flush=True)
     except Exception as error:  # noqa: BLE001 - the server keeps running; the trainer can create them
-        print(f"mlflow-server: could not create the experiment/registered models: {error}",
-              file=sys.stderr, flush=True)
+        print(
+            f"mlflow-server: could not create the experiment/registered models: {error}",
+            file=sys.stderr,
+            flush=True,
+        )
 
 
 def main() -> int:
@@ -129,8 +145,11 @@ def main() -> int:
     upgrade_if_behind(backend)
     if accounts.auth_enabled(env):
         setup_auth(env, backend, Path(env.get("MLFLOW_STATE_DIR", ".state/mlflow")).resolve())
-    print(f"mlflow-server: starting on {env.get('MLFLOW_HOST', '0.0.0.0')}:"
-          f"{env.get('MLFLOW_PORT', '5000')}", flush=True)
+    print(
+        f"mlflow-server: starting on {env.get('MLFLOW_HOST', '0.0.0.0')}:"
+        f"{env.get('MLFLOW_PORT', '5000')}",
+        flush=True,
+    )
     server = subprocess.Popen(command, env=env, start_new_session=True)
     if accounts.auth_enabled(env):
         host = env.get("MLFLOW_HOST", "0.0.0.0")

@@ -28,7 +28,10 @@ def upgrade_if_behind(uri: str) -> bool:
     current, head = schema_revision(uri), _get_latest_schema_revision()
     if current is None or current == head:
         return False
-    print(f"mlflow-server: database schema {current} is behind {head}; running mlflow db upgrade "
-          "(back the database up first on a shared server: README, 'Upgrades')", flush=True)
+    print(
+        f"mlflow-server: database schema {current} is behind {head}; running mlflow db upgrade "
+        "(back the database up first on a shared server: README, 'Upgrades')",
+        flush=True,
+    )
     subprocess.run([sys.executable, "-m", "mlflow", "db", "upgrade", uri], check=True)
     return True

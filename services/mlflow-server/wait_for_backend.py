@@ -27,13 +27,19 @@ def wait_for_backend(uri: str, timeout: float = 60.0, interval: float = 1.0) -> 
     )
 
     def say_waiting(state) -> None:
-        print(f"waiting for database at {where} (attempt {state.attempt_number}): "
-              f"{_first_line(state.outcome.exception())}", flush=True)
+        print(
+            f"waiting for database at {where} (attempt {state.attempt_number}): "
+            f"{_first_line(state.outcome.exception())}",
+            flush=True,
+        )
 
     try:
-        for attempt in Retrying(retry=retry_if_exception_type(sqlalchemy.exc.OperationalError),
-                                stop=stop_after_delay(timeout), wait=wait_fixed(interval),
-                                before_sleep=say_waiting):
+        for attempt in Retrying(
+            retry=retry_if_exception_type(sqlalchemy.exc.OperationalError),
+            stop=stop_after_delay(timeout),
+            wait=wait_fixed(interval),
+            before_sleep=say_waiting,
+        ):
             with attempt, engine.connect() as connection:
                 connection.execute(sqlalchemy.text("SELECT 1"))
     except RetryError as error:

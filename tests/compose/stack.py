@@ -38,8 +38,12 @@ def deep_merge(base: dict, override: dict) -> dict:
 
 def copy_checkout(target: Path) -> None:
     """Tracked and untracked-but-not-ignored files, committed in a new git repo (DVC needs one)."""
-    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-                            cwd=REPO, check=True, capture_output=True).stdout.decode()
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=REPO,
+        check=True,
+        capture_output=True,
+    ).stdout.decode()
     for name in filter(None, listed.split("\0")):
         source = REPO / name
         if source.is_file():
@@ -47,10 +51,13 @@ def copy_checkout(target: Path) -> None:
             shutil.copy2(source, target / name)
     for config in sorted((target / SIZED_CONFIGS).glob("*.yaml")):
         base = target / "configs" / config.name
-        merged = deep_merge(yaml.safe_load(base.read_text()) or {},
-                            yaml.safe_load(config.read_text()) or {})
-        base.write_text(f"# merged with {SIZED_CONFIGS}/{config.name}\n"
-                        + yaml.safe_dump(merged, sort_keys=False))
+        merged = deep_merge(
+            yaml.safe_load(base.read_text()) or {}, yaml.safe_load(config.read_text()) or {}
+        )
+        base.write_text(
+            f"# merged with {SIZED_CONFIGS}/{config.name}\n"
+            + yaml.safe_dump(merged, sort_keys=False)
+        )
     git = ["git", "-c", "user.name=compose-stage", "-c", "user.email=stage@localhost"]
     subprocess.run([*git, "init", "-q"], cwd=target, check=True)
     subprocess.run([*git, "add", "-A"], cwd=target, check=True)
@@ -79,19 +86,25 @@ class ComposeStack:
     def __init__(self, workdir: Path) -> None:
         self.workdir = workdir
         self.project = f"mg-stage-{secrets.token_hex(3)}"
-        self.env = {**os.environ, "COMPOSE_PROJECT_NAME": self.project,
-                    "COMPOSE_FILE": f"docker-compose.yml:{OVERRIDE}"}
+        self.env = {
+            **os.environ,
+            "COMPOSE_PROJECT_NAME": self.project,
+            "COMPOSE_FILE": f"docker-compose.yml:{OVERRIDE}",
+        }
         self.ports: dict[str, int] = {}
         self.settings: dict[str, str] = {}
 
     # -- commands -------------------------------------------------------------------------
     def run(self, *command: str, timeout: float = 1200) -> subprocess.CompletedProcess:
         print(f"$ {' '.join(command)}", flush=True)
-        result = subprocess.run(command, cwd=self.workdir, env=self.env, timeout=timeout,
-                                capture_output=True, text=True)
+        result = subprocess.run(
+            command, cwd=self.workdir, env=self.env, timeout=timeout, capture_output=True, text=True
+        )
         if result.returncode != 0:
-            raise AssertionError(f"{' '.join(command)} exited {result.returncode}:\n"
-                                 f"{result.stdout[-6000:]}\n{result.stderr[-6000:]}")
+            raise AssertionError(
+                f"{' '.join(command)} exited {result.returncode}:\n"
+                f"{result.stdout[-6000:]}\n{result.stderr[-6000:]}"
+            )
         return result
 
     def compose(self, *args: str, timeout: float = 1200) -> subprocess.CompletedProcess:
@@ -103,31 +116,52 @@ class ComposeStack:
         published = self._published_targets()
         self.ports = {service: free_port() for service in published}
         mlflow = f"127.0.0.1:{self.ports['mlflow-server']}"
-        self.settings = write_env(self.workdir, {
-            "MLFLOW_ALLOWED_HOSTS": f"{mlflow},localhost:{self.ports['mlflow-server']},"
-                                    "mlflow-server,mlflow-server:5000",
-            "MLFLOW_UI_URL": f"http://{mlflow}",
-        })
+        self.settings = write_env(
+            self.workdir,
+            {
+                "MLFLOW_ALLOWED_HOSTS": f"{mlflow},localhost:{self.ports['mlflow-server']},"
+                "mlflow-server,mlflow-server:5000",
+                "MLFLOW_UI_URL": f"http://{mlflow}",
+            },
+        )
         self._write_override(published)
         if os.geteuid() == 0:  # `make train` runs the trainer as the owner of the checkout
-            subprocess.run(["chown", "-R", f"{TRAINER_UID}:{TRAINER_UID}", str(self.workdir)],
-                           check=True)
+            subprocess.run(
+                ["chown", "-R", f"{TRAINER_UID}:{TRAINER_UID}", str(self.workdir)], check=True
+            )
 
     def _published_targets(self) -> dict[str, list[int]]:
         # Config with the example env (the real .env does not exist yet): which ports are published.
-        config = json.loads(self.run("docker", "compose", "-f", "docker-compose.yml",
-                                     "--env-file", ".env.example", "config", "--format",
-                                     "json").stdout)
-        return {name: [int(port["target"]) for port in service["ports"]]
-                for name, service in config["services"].items() if service.get("ports")}
+        config = json.loads(
+            self.run(
+                "docker",
+                "compose",
+                "-f",
+                "docker-compose.yml",
+                "--env-file",
+                ".env.example",
+                "config",
+                "--format",
+                "json",
+            ).stdout
+        )
+        return {
+            name: [int(port["target"]) for port in service["ports"]]
+            for name, service in config["services"].items()
+            if service.get("ports")
+        }
 
     def _write_override(self, published: dict[str, list[int]]) -> None:
-        lines = ["# Written by the compose test stage: loopback ports, local torch wheels.",
-                 "services:"]
+        lines = [
+            "# Written by the compose test stage: loopback ports, local torch wheels.",
+            "services:",
+        ]
         for service, targets in published.items():
             assert len(targets) == 1, f"{service} publishes {targets}"
-            lines += [f"  {service}:",
-                      f'    ports: !override ["127.0.0.1:{self.ports[service]}:{targets[0]}"]']
+            lines += [
+                f"  {service}:",
+                f'    ports: !override ["127.0.0.1:{self.ports[service]}:{targets[0]}"]',
+            ]
         # The trainer's build reaches the stage's wheel server on the host's loopback.
         lines += ["  trainer:", "    build:", "      network: host"]
         (self.workdir / OVERRIDE).write_text("\n".join(lines) + "\n")
@@ -142,8 +176,11 @@ class ComposeStack:
         return f"http://127.0.0.1:{self.ports['mlflow-server']}"
 
     def secret_values(self) -> list[str]:
-        return [value for key, value in self.settings.items()
-                if any(word in key for word in ("PASSWORD", "TOKEN", "SECRET"))]
+        return [
+            value
+            for key, value in self.settings.items()
+            if any(word in key for word in ("PASSWORD", "TOKEN", "SECRET"))
+        ]
 
     def api(self, path: str, **params) -> requests.Response:
         return requests.get(f"{self.web}/api{path}", params=params, timeout=30)
@@ -163,6 +200,5 @@ class ComposeStack:
         return self.compose("ps", "-q").stdout.split()
 
     def image_names(self) -> list[str]:
-        config = json.loads(self.compose("--profile", "train", "config", "--format",
-                                         "json").stdout)
+        config = json.loads(self.compose("--profile", "train", "config", "--format", "json").stdout)
         return sorted({service["image"] for service in config["services"].values()})

@@ -30,8 +30,9 @@ def output_dir(workdir: Path, model_name: str) -> Path:
 @pytest.fixture(autouse=True)
 def as_mlflow_admin(stack, monkeypatch):
     """MLflow runs with its basic-auth in compose: these checks read MLflow as the .env admin."""
-    monkeypatch.setenv("MLFLOW_TRACKING_USERNAME",
-                       stack.settings.get("MLFLOW_AUTH_ADMIN_USERNAME", "admin"))
+    monkeypatch.setenv(
+        "MLFLOW_TRACKING_USERNAME", stack.settings.get("MLFLOW_AUTH_ADMIN_USERNAME", "admin")
+    )
     monkeypatch.setenv("MLFLOW_TRACKING_PASSWORD", stack.settings["MLFLOW_AUTH_ADMIN_PASSWORD"])
 
 
@@ -54,8 +55,11 @@ def download(client: MlflowClient, run_id: str, path: str, target: Path) -> Path
 def matching_artifacts(client: MlflowClient, run: dict, workdir: Path) -> list[str]:
     """Artifacts of a run that DVC also wrote as files of the same name in the checkout."""
     local = output_dir(workdir, run["model_name"])
-    return sorted(a.path for a in client.list_artifacts(run["run_id"])
-                  if not a.is_dir and (local / a.path).is_file())
+    return sorted(
+        a.path
+        for a in client.list_artifacts(run["run_id"])
+        if not a.is_dir and (local / a.path).is_file()
+    )
 
 
 def test_make_train_logs_every_model_with_metrics(stack):
@@ -104,11 +108,15 @@ def snapshot(stack, client: MlflowClient, tmp_path: Path) -> dict:
         history = stack.api(f"/models/runs/{run['run_id']}/metrics/train_loss/history").json()
         names = matching_artifacts(client, run, stack.workdir)
         artifact = download(client, run["run_id"], names[0], tmp_path / run["run_id"])
-        state["runs"][run["run_id"]] = {"metrics": run["metrics"], "history": history,
-                                        "artifact": (names[0], artifact.read_bytes())}
+        state["runs"][run["run_id"]] = {
+            "metrics": run["metrics"],
+            "history": history,
+            "artifact": (names[0], artifact.read_bytes()),
+        }
     for name in registered_models(stack):
-        state["aliases"][name] = {alias: version for alias, version in
-                                  client.get_registered_model(name).aliases.items()}
+        state["aliases"][name] = {
+            alias: version for alias, version in client.get_registered_model(name).aliases.items()
+        }
     return state
 
 
@@ -151,7 +159,8 @@ def test_mlflow_restart_gives_json_503_then_recovers(stack):
         stack.compose("restart", "mlflow-server", timeout=300)
         deadline = time.monotonic() + 180
         while time.monotonic() < deadline and not (
-                any(status == 503 for status, _ in seen) and seen[-1][0] == 200):
+            any(status == 503 for status, _ in seen) and seen[-1][0] == 200
+        ):
             time.sleep(0.5)
     finally:
         stop.set()
@@ -181,8 +190,9 @@ def test_no_secret_in_any_image(stack):
     secret_values = stack.secret_values()
     assert len(secret_values) >= 3, secret_values
     for image in stack.image_names():
-        history = stack.run("docker", "history", "--no-trunc", "--format", "{{.CreatedBy}}",
-                            image).stdout
+        history = stack.run(
+            "docker", "history", "--no-trunc", "--format", "{{.CreatedBy}}", image
+        ).stdout
         inspect = stack.run("docker", "image", "inspect", image).stdout
         for value in secret_values:
             assert value not in history and value not in inspect, f"a secret is in {image}"
@@ -195,5 +205,9 @@ def test_trainer_wrote_dvc_outputs_as_the_checkout_owner(stack):
         assert metrics.is_file() and metrics.stat().st_uid == owner, metrics
     dvc_status = subprocess.run(
         ["git", "-c", "safe.directory=*", "status", "--porcelain", "dvc.lock"],
-        cwd=stack.workdir, capture_output=True, text=True, check=True).stdout
+        cwd=stack.workdir,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     assert dvc_status.strip(), "make train did not record the pipeline in dvc.lock"

@@ -28,10 +28,14 @@ class Demo:
         log = self.state.parent / f"demo-{self.runs}.log"
         env = {k: v for k, v in os.environ.items() if not k.startswith(("MLFLOW_", "METRICS_API_"))}
         # Smoke-sized models keep the suite fast; `make demo` itself uses configs/demo.
-        env.update({k: str(v) for k, v in self.ports.items()},
-                   DEMO_STATE_DIR=str(self.state), DEMO_CONFIG_DIR="configs/smoke")
-        self.process = ManagedProcess("make demo", ["make", "--no-print-directory", "demo"], log,
-                                      env=env, cwd=REPO)
+        env.update(
+            {k: str(v) for k, v in self.ports.items()},
+            DEMO_STATE_DIR=str(self.state),
+            DEMO_CONFIG_DIR="configs/smoke",
+        )
+        self.process = ManagedProcess(
+            "make demo", ["make", "--no-print-directory", "demo"], log, env=env, cwd=REPO
+        )
         (self.state / "READY").unlink(missing_ok=True)  # left by an earlier start
 
         def ready() -> bool:  # the marker, and the banner through honcho's output

@@ -8,8 +8,12 @@ import requests
 from mlflow.tracking import MlflowClient
 from playwright.sync_api import expect
 
-MODELS = {"two-tower": "retrieval", "bert4rec": "ranking", "popularity": "baseline",
-          "ease": "baseline"}
+MODELS = {
+    "two-tower": "retrieval",
+    "bert4rec": "ranking",
+    "popularity": "baseline",
+    "ease": "baseline",
+}
 CARDS = "[data-testid=run-card]"
 
 
@@ -23,8 +27,9 @@ def test_demo_trains_and_tracks_every_model(demo, monkeypatch):
     runs = api_runs(demo)
     assert {run["model_name"]: run["model_type"] for run in runs} == MODELS
     # Zero-config, yet no anonymous access: the demo generated the admin and printed how to sign in.
-    secrets = dict(line.split("=", 1) for line in
-                   (demo.state / "credentials.env").read_text().split())
+    secrets = dict(
+        line.split("=", 1) for line in (demo.state / "credentials.env").read_text().split()
+    )
     password = secrets["MLFLOW_AUTH_ADMIN_PASSWORD"]
     assert f"user admin, password {password}" in demo.first_output
     search = f"{demo.mlflow}/api/2.0/mlflow/experiments/search"
@@ -34,8 +39,13 @@ def test_demo_trains_and_tracks_every_model(demo, monkeypatch):
     client = MlflowClient(demo.mlflow)
     for run in runs:
         assert run["status"] == "FINISHED" and run["model_status"] == "inactive"
-        for metric in ("val_ndcg_at_10", "recall_at_10", "ndcg_at_10", "coverage_at_100",
-                       "training_time_seconds"):
+        for metric in (
+            "val_ndcg_at_10",
+            "recall_at_10",
+            "ndcg_at_10",
+            "coverage_at_100",
+            "training_time_seconds",
+        ):
             assert 0 <= run["metrics"][metric] < float("inf")
         artifacts = {a.path for a in client.list_artifacts(run["run_id"])}
         assert "metrics.json" in artifacts, artifacts
@@ -57,16 +67,22 @@ def test_dashboard_shows_the_runs_and_compares_two(demo, page):
         expect(card.get_by_label(re.compile("^Compare"))).to_be_checked()
     page.get_by_role("link", name="Compare runs").click()
     expect(page).to_have_url(re.compile(r"/metrics/compare\?runs=[0-9a-f]{32},[0-9a-f]{32}$"))
-    expect(page.get_by_test_id("metric-bar-chart").first.locator("path.recharts-rectangle")
-           ).to_have_count(6)
+    expect(
+        page.get_by_test_id("metric-bar-chart").first.locator("path.recharts-rectangle")
+    ).to_have_count(6)
 
 
 def test_second_demo_on_the_same_state_is_ready_without_retraining(demo):
     before = {run["run_id"] for run in api_runs(demo)}
     demo.stop()
     output = demo.start()
-    for stage in ("prepare", "two_tower_training", "bert4rec_training", "baselines",
-                  "ease_baseline"):
+    for stage in (
+        "prepare",
+        "two_tower_training",
+        "bert4rec_training",
+        "baselines",
+        "ease_baseline",
+    ):
         assert f"Stage '{stage}' didn't change, skipping" in output
     assert "Running stage" not in output
     assert {run["run_id"] for run in api_runs(demo)} == before

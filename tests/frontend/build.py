@@ -7,8 +7,15 @@ from pathlib import Path
 
 FRONTEND = Path(__file__).resolve().parents[2] / "services" / "frontend"
 DIST = FRONTEND / "dist"
-SOURCES = ("src", "public", "index.html", "package.json", "package-lock.json", "vite.config.ts",
-           "tsconfig.json")
+SOURCES = (
+    "src",
+    "public",
+    "index.html",
+    "package.json",
+    "package-lock.json",
+    "vite.config.ts",
+    "tsconfig.json",
+)
 
 
 def newest_source_mtime() -> float:
@@ -27,8 +34,9 @@ def ensure_build(timeout: float = 300) -> Path:
         return DIST
     if not (FRONTEND / "node_modules").is_dir():
         raise RuntimeError("services/frontend/node_modules missing: run `make bootstrap` first")
-    result = subprocess.run(["npm", "run", "build"], cwd=FRONTEND, capture_output=True, text=True,
-                            timeout=timeout)
+    result = subprocess.run(
+        ["npm", "run", "build"], cwd=FRONTEND, capture_output=True, text=True, timeout=timeout
+    )
     if result.returncode != 0:
         output = result.stdout[-3000:] + result.stderr[-3000:]
         raise RuntimeError(f"npm run build failed:\n{output}")

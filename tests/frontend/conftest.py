@@ -28,8 +28,12 @@ def frontend_dist() -> Path:
 def frontend_experiment(secured_mlflow_server, tmp_path_factory) -> str:
     """An experiment of its own on the shared server, holding one run per model."""
     name = f"frontend-browser-{uuid.uuid4().hex[:8]}"
-    train_smoke_runs(tmp_path_factory.mktemp("trained"), secured_mlflow_server.url, name,
-                     client_env=Accounts.client_env(secured_mlflow_server.accounts.trainer))
+    train_smoke_runs(
+        tmp_path_factory.mktemp("trained"),
+        secured_mlflow_server.url,
+        name,
+        client_env=Accounts.client_env(secured_mlflow_server.accounts.trainer),
+    )
     return name
 
 
@@ -37,8 +41,13 @@ def frontend_experiment(secured_mlflow_server, tmp_path_factory) -> str:
 def metrics_api(secured_mlflow_server, frontend_experiment, tmp_path_factory) -> str:
     server = secured_mlflow_server
     process, url = start_metrics_api(
-        tmp_path_factory.mktemp("metrics-api"), server.url, frontend_experiment, "", server.url,
-        client_env=Accounts.client_env(server.accounts.metrics_api))
+        tmp_path_factory.mktemp("metrics-api"),
+        server.url,
+        frontend_experiment,
+        "",
+        server.url,
+        client_env=Accounts.client_env(server.accounts.metrics_api),
+    )
     yield url
     process.stop()
 

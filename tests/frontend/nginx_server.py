@@ -22,10 +22,10 @@ class NginxFrontend:
     def __init__(self, prefix: Path, static_root: Path, api_upstream: str) -> None:
         self.prefix, self.port = prefix, free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.conf = native.write_config(prefix, f"127.0.0.1:{self.port}", static_root,
-                                        api_upstream)
-        self.process = ManagedProcess("nginx", native.command(prefix, self.conf),
-                                      prefix / "nginx.log")
+        self.conf = native.write_config(prefix, f"127.0.0.1:{self.port}", static_root, api_upstream)
+        self.process = ManagedProcess(
+            "nginx", native.command(prefix, self.conf), prefix / "nginx.log"
+        )
 
     def start(self) -> NginxFrontend:
         self.process.start(http_ok(f"{self.url}/"), timeout=20)

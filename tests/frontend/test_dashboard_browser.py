@@ -48,7 +48,8 @@ def test_filtering_by_type_narrows_the_runs_and_survives_a_reload(page, frontend
 
 
 def test_two_selected_runs_open_the_compare_view_with_charts_that_have_data(
-        page, frontend, artifacts):
+    page, frontend, artifacts
+):
     open_dashboard(page, frontend.url + "/metrics")
     two_tower = page.locator(f"{CARDS}[data-model-type=retrieval]")
     bert = page.locator(f"{CARDS}[data-model-type=ranking]")
@@ -84,8 +85,9 @@ def test_two_selected_runs_open_the_compare_view_with_charts_that_have_data(
     page.reload()
     expect(page.get_by_role("tab", name="Training")).to_have_attribute("aria-selected", "true")
     expect(page.get_by_label("Log scale")).to_be_checked()
-    expect(page.get_by_test_id("curve-chart-train_loss").locator("path.recharts-line-curve")
-           ).to_have_count(2)
+    expect(
+        page.get_by_test_id("curve-chart-train_loss").locator("path.recharts-line-curve")
+    ).to_have_count(2)
 
     page.get_by_role("tab", name="Parameters").click()
     expect(page.locator("tr[data-differs=true]").first).to_be_visible()
@@ -101,16 +103,18 @@ def test_promotion_as_a_signed_in_editor_flips_the_badge(page, frontend, artifac
     page.get_by_label("MLflow username").fill(editor[0])
     page.get_by_label("Password").fill(editor[1])
     page.get_by_role("button", name="Confirm promotion").click()
-    answer = page.get_by_text(re.compile(
-        rf"Promoted by {editor[0]}: registered model \S+ version \d+"))
+    answer = page.get_by_text(
+        re.compile(rf"Promoted by {editor[0]}: registered model \S+ version \d+")
+    )
     # MLflow checks a new person's password once (a slow hash by design), then caches it.
     expect(answer).to_be_visible(timeout=30_000)
     expect(page.get_by_test_id("status-badge")).to_have_text("active")
     page.screenshot(path=str(artifacts / "run-detail-promoted.png"), full_page=True)
 
     page.get_by_role("link", name="Back to dashboard").click()
-    expect(page.locator(f"{CARDS}[data-model-type=retrieval]").get_by_test_id("status-badge")
-           ).to_have_text("active")
+    expect(
+        page.locator(f"{CARDS}[data-model-type=retrieval]").get_by_test_id("status-badge")
+    ).to_have_text("active")
     expect(page.get_by_test_id("summary-active")).to_contain_text("two-tower")
 
 
@@ -123,7 +127,8 @@ def test_a_wrong_password_shows_the_apis_refusal(page, frontend, editor):
     page.get_by_role("button", name="Confirm promotion").click()
     expect(page.get_by_role("alert")).to_contain_text(
         f"Promotion refused: MLflow refused the credentials of MLflow user '{editor[0]}'",
-        timeout=30_000)
+        timeout=30_000,
+    )
     expect(page.get_by_test_id("status-badge")).to_have_text("inactive")
 
 

@@ -37,10 +37,15 @@ def scale(postgres, mlflow_server, frontend_dist, tmp_path_factory):
     seed(postgres.uri, experiment_id, RUNS)
     # Loading 10,000 runs pages through MLflow's search: on a busy machine a page can take longer
     # than the API's default 5 s MLflow timeout, which is meant for a dead server, not a slow one.
-    process, api_url = start_metrics_api(tmp_path_factory.mktemp("scale-api"), mlflow_server.url,
-                                         name, "unused-token", mlflow_server.url,
-                                         MLFLOW_HTTP_REQUEST_TIMEOUT="120",
-                                         METRICS_API_WORKERS="1")  # one load of 10,000 runs
+    process, api_url = start_metrics_api(
+        tmp_path_factory.mktemp("scale-api"),
+        mlflow_server.url,
+        name,
+        "unused-token",
+        mlflow_server.url,
+        MLFLOW_HTTP_REQUEST_TIMEOUT="120",
+        METRICS_API_WORKERS="1",
+    )  # one load of 10,000 runs
     # A request waits (up to 2 minutes, then 503 "still loading") for the cache to load.
     deadline = time.monotonic() + 900
     while True:
@@ -50,8 +55,11 @@ def scale(postgres, mlflow_server, frontend_dist, tmp_path_factory):
     assert summary.status_code == 200, summary.text
     assert summary.json()["data"]["total_runs"] == RUNS
     web = NginxFrontend(tmp_path_factory.mktemp("scale-nginx"), frontend_dist, api_url).start()
-    yield {"url": web.url, "experiment_id": experiment_id, "dsn": postgres.uri.replace(
-        "postgresql+psycopg2://", "postgresql://")}
+    yield {
+        "url": web.url,
+        "experiment_id": experiment_id,
+        "dsn": postgres.uri.replace("postgresql+psycopg2://", "postgresql://"),
+    }
     web.stop()
     process.stop()
 
@@ -81,7 +89,8 @@ def test_typing_a_query_shows_the_count_and_the_best_run_first(page, scale):
     best = max(expected, key=lambda row: row[1])[0]
     search(page, scale)
     expect(page.get_by_test_id("runs-count")).to_have_text(
-        re.compile(rf"^{len(expected):,} of 10,000 runs"), timeout=WAIT)
+        re.compile(rf"^{len(expected):,} of 10,000 runs"), timeout=WAIT
+    )
     expect(page.get_by_test_id("total-runs")).to_have_text(f"{len(expected):,}", timeout=WAIT)
     expect(page.locator(ROWS).first).to_have_attribute("data-run-id", best, timeout=WAIT)
     assert "q=metrics.train_loss" in page.url
@@ -103,8 +112,9 @@ def test_sorting_by_a_column_reorders_the_runs(page, scale):
 def test_export_downloads_every_matching_run(page, scale, tmp_path):
     expected = matching(scale)
     search(page, scale)
-    expect(page.get_by_test_id("runs-count")).to_have_text(re.compile(f"^{len(expected):,} of"),
-                                                          timeout=WAIT)
+    expect(page.get_by_test_id("runs-count")).to_have_text(
+        re.compile(f"^{len(expected):,} of"), timeout=WAIT
+    )
     with page.expect_download() as download:
         page.get_by_role("link", name="Export CSV").click()
     path = tmp_path / "runs.csv"
@@ -135,8 +145,9 @@ TOPMOST_POINT = """(canvas) => {
 def test_the_chart_draws_every_matching_run_and_a_point_opens_its_run(page, scale):
     expected = matching(scale)
     search(page, scale)
-    expect(page.get_by_test_id("runs-count")).to_have_text(re.compile(f"^{len(expected):,} of"),
-                                                          timeout=WAIT)
+    expect(page.get_by_test_id("runs-count")).to_have_text(
+        re.compile(f"^{len(expected):,} of"), timeout=WAIT
+    )
     page.get_by_role("button", name="Settings vs results").click()
     chart = page.get_by_test_id("settings-chart")
     chart.get_by_label("Setting (x)").select_option("model.p0")
@@ -144,7 +155,8 @@ def test_the_chart_draws_every_matching_run_and_a_point_opens_its_run(page, scal
     points = chart.get_by_test_id("settings-chart-points")
     expect(points).to_have_attribute("data-points", str(len(expected)), timeout=WAIT)
     expect(chart.get_by_test_id("settings-chart-count")).to_have_text(
-        re.compile(rf"^{len(expected):,} runs plotted"), timeout=WAIT)
+        re.compile(rf"^{len(expected):,} runs plotted"), timeout=WAIT
+    )
     # The highest point on the canvas: a run with one of the best values (points may overlap
     # there, so the test reads which run the pointer is on), and a click opens that run.
     top = points.evaluate(TOPMOST_POINT)

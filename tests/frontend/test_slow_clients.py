@@ -33,7 +33,7 @@ class Tricklers:
 
     def _run(self) -> None:
         while not self.stop.is_set():
-            byte = PARTIAL[self.rounds:self.rounds + 1] or b"a"
+            byte = PARTIAL[self.rounds : self.rounds + 1] or b"a"
             for sock in self.sockets:
                 try:
                     sock.send(byte)

@@ -23,20 +23,42 @@ def _check(process: subprocess.Popen, what: str, log: Path, timeout: float) -> N
         raise RuntimeError(f"{what} exited with {process.returncode}:\n{log.read_text()[-3000:]}")
 
 
-def train_smoke_runs(work: Path, tracking_uri: str, experiment: str,
-                     models: tuple[str, ...] = ("two-tower", "bert4rec", "popularity"),
-                     timeout: float = 240, client_env: dict[str, str] | None = None) -> None:
+def train_smoke_runs(
+    work: Path,
+    tracking_uri: str,
+    experiment: str,
+    models: tuple[str, ...] = ("two-tower", "bert4rec", "popularity"),
+    timeout: float = 240,
+    client_env: dict[str, str] | None = None,
+) -> None:
     """``client_env``: e.g. the trainer's MLflow account on a server with auth."""
     env = {k: v for k, v in os.environ.items() if k not in CLIENT_SECRETS}
-    env.update({"MLFLOW_TRACKING_URI": tracking_uri, "MLFLOW_EXPERIMENT_NAME": experiment,
-                "OMP_NUM_THREADS": "1", **(client_env or {})})
+    env.update(
+        {
+            "MLFLOW_TRACKING_URI": tracking_uri,
+            "MLFLOW_EXPERIMENT_NAME": experiment,
+            "OMP_NUM_THREADS": "1",
+            **(client_env or {}),
+        }
+    )
     data = work / "data"
     log = work / "prepare.log"
     with open(log, "wb") as out:
         prepare = subprocess.Popen(
-            [sys.executable, "-m", "movie_genie_trainer.prepare", "--config",
-             "configs/smoke/data.yaml", "--out", str(data)],
-            cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
+            [
+                sys.executable,
+                "-m",
+                "movie_genie_trainer.prepare",
+                "--config",
+                "configs/smoke/data.yaml",
+                "--out",
+                str(data),
+            ],
+            cwd=REPO,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     _check(prepare, "prepare", log, timeout)
     # Two at a time: the machine has two cores.
     running = []
@@ -44,10 +66,29 @@ def train_smoke_runs(work: Path, tracking_uri: str, experiment: str,
         module, config = TRAINERS[name]
         log = work / f"train-{name}.log"
         with open(log, "wb") as out:
-            running.append((subprocess.Popen(
-                [sys.executable, "-m", module, "--config", config, "--data", str(data),
-                 "--out", str(work / name)],
-                cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT), name, log))
+            running.append(
+                (
+                    subprocess.Popen(
+                        [
+                            sys.executable,
+                            "-m",
+                            module,
+                            "--config",
+                            config,
+                            "--data",
+                            str(data),
+                            "--out",
+                            str(work / name),
+                        ],
+                        cwd=REPO,
+                        env=env,
+                        stdout=out,
+                        stderr=subprocess.STDOUT,
+                    ),
+                    name,
+                    log,
+                )
+            )
         if len(running) == 2:
             _check(*_first(running), timeout=timeout)
     for process, name, log in running:

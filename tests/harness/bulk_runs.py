@@ -17,8 +17,7 @@ from psycopg2.extras import execute_values
 
 FINAL = [f"{m}_at_{k}" for m in ("recall", "ndcg", "coverage") for k in (10, 50, 100)]
 EPOCH = ["train_loss", "val_loss", "learning_rate", "val_recall_at_10", "val_ndcg_at_10"]
-EXTRA = ["num_users", "num_movies", "num_interactions", "total_parameters",
-         "training_time_seconds"]
+EXTRA = ["num_users", "num_movies", "num_interactions", "total_parameters", "training_time_seconds"]
 MODELS = [("two-tower", "retrieval"), ("bert4rec", "ranking")]
 
 
@@ -36,14 +35,36 @@ def seed(database_uri: str, experiment_id: str, count: int) -> float:
         failed = i % 25 == 0
         status = "FAILED" if failed else "FINISHED"
         name = f"{model_name}-{time.strftime('%Y%m%d-%H%M%S', time.gmtime(start / 1000))}"
-        runs.append((run_id, name, "LOCAL", "", "", "bench", status, start, start + 50_000,
-                     None, "", "active", f"mlflow-artifacts:/{experiment_id}/{run_id}/artifacts",
-                     int(experiment_id)))
-        run_tags = {"mlflow.runName": name, "model_type": model_type, "model_name": model_name,
-                    "framework": "pytorch", "status": "failed" if failed else "inactive",
-                    "dvc_pipeline": "true", "dvc_stage": f"train_{model_name.replace('-', '_')}",
-                    "git_commit": f"{rng.getrandbits(160):040x}", "data_version": "md5:bench",
-                    "dataset": "ml-100k"}
+        runs.append(
+            (
+                run_id,
+                name,
+                "LOCAL",
+                "",
+                "",
+                "bench",
+                status,
+                start,
+                start + 50_000,
+                None,
+                "",
+                "active",
+                f"mlflow-artifacts:/{experiment_id}/{run_id}/artifacts",
+                int(experiment_id),
+            )
+        )
+        run_tags = {
+            "mlflow.runName": name,
+            "model_type": model_type,
+            "model_name": model_name,
+            "framework": "pytorch",
+            "status": "failed" if failed else "inactive",
+            "dvc_pipeline": "true",
+            "dvc_stage": f"train_{model_name.replace('-', '_')}",
+            "git_commit": f"{rng.getrandbits(160):040x}",
+            "data_version": "md5:bench",
+            "dataset": "ml-100k",
+        }
         tags += [(k, v, run_id) for k, v in run_tags.items()]
         run_params = {f"model.p{j}": str(rng.randint(1, 512)) for j in range(10)}
         run_params.update({f"training.p{j}": str(rng.random()) for j in range(10)})
@@ -54,17 +75,31 @@ def seed(database_uri: str, experiment_id: str, count: int) -> float:
             metrics.append((key, value, start + 40_000, run_id, 10, False))
             latest.append((key, value, start + 40_000, 10, False, run_id))
     with psycopg2.connect(dsn) as connection, connection.cursor() as cursor:
-        execute_values(cursor, "INSERT INTO runs (run_uuid, name, source_type, source_name, "
-                       "entry_point_name, user_id, status, start_time, end_time, deleted_time, "
-                       "source_version, lifecycle_stage, artifact_uri, experiment_id) VALUES %s",
-                       runs, page_size=2000)
-        execute_values(cursor, "INSERT INTO tags (key, value, run_uuid) VALUES %s", tags,
-                       page_size=5000)
-        execute_values(cursor, "INSERT INTO params (key, value, run_uuid) VALUES %s", params,
-                       page_size=5000)
-        execute_values(cursor, "INSERT INTO metrics (key, value, timestamp, run_uuid, step, "
-                       "is_nan) VALUES %s", metrics, page_size=5000)
-        execute_values(cursor, "INSERT INTO latest_metrics (key, value, timestamp, step, "
-                       "is_nan, run_uuid) VALUES %s", latest, page_size=5000)
+        execute_values(
+            cursor,
+            "INSERT INTO runs (run_uuid, name, source_type, source_name, "
+            "entry_point_name, user_id, status, start_time, end_time, deleted_time, "
+            "source_version, lifecycle_stage, artifact_uri, experiment_id) VALUES %s",
+            runs,
+            page_size=2000,
+        )
+        execute_values(
+            cursor, "INSERT INTO tags (key, value, run_uuid) VALUES %s", tags, page_size=5000
+        )
+        execute_values(
+            cursor, "INSERT INTO params (key, value, run_uuid) VALUES %s", params, page_size=5000
+        )
+        execute_values(
+            cursor,
+            "INSERT INTO metrics (key, value, timestamp, run_uuid, step, is_nan) VALUES %s",
+            metrics,
+            page_size=5000,
+        )
+        execute_values(
+            cursor,
+            "INSERT INTO latest_metrics (key, value, timestamp, step, is_nan, run_uuid) VALUES %s",
+            latest,
+            page_size=5000,
+        )
         cursor.execute("ANALYZE")
     return time.monotonic() - started

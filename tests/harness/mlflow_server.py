@@ -29,14 +29,18 @@ class Accounts:
     def generate(cls) -> Accounts:
         def password() -> str:
             return secrets.token_urlsafe(18)
+
         return cls(("admin", password()), ("trainer", password()), ("metrics-api", password()))
 
     def server_env(self) -> dict[str, str]:
-        return {"MLFLOW_AUTH": "true", "MLFLOW_FLASK_SERVER_SECRET_KEY": secrets.token_urlsafe(24),
-                "MLFLOW_AUTH_ADMIN_USERNAME": self.admin[0],
-                "MLFLOW_AUTH_ADMIN_PASSWORD": self.admin[1],
-                "MLFLOW_TRAINER_PASSWORD": self.trainer[1],
-                "MLFLOW_METRICS_API_PASSWORD": self.metrics_api[1]}
+        return {
+            "MLFLOW_AUTH": "true",
+            "MLFLOW_FLASK_SERVER_SECRET_KEY": secrets.token_urlsafe(24),
+            "MLFLOW_AUTH_ADMIN_USERNAME": self.admin[0],
+            "MLFLOW_AUTH_ADMIN_PASSWORD": self.admin[1],
+            "MLFLOW_TRAINER_PASSWORD": self.trainer[1],
+            "MLFLOW_METRICS_API_PASSWORD": self.metrics_api[1],
+        }
 
     @staticmethod
     def client_env(account: tuple[str, str]) -> dict[str, str]:
@@ -51,13 +55,22 @@ def entrypoint_env(extra: dict[str, str]) -> dict[str, str]:
 
 
 class MlflowServer:
-    def __init__(self, root: Path, backend_uri: str | None = None,
-                 artifacts_destination: str | None = None, env: dict[str, str] | None = None,
-                 accounts: Accounts | None = None):
+    def __init__(
+        self,
+        root: Path,
+        backend_uri: str | None = None,
+        artifacts_destination: str | None = None,
+        env: dict[str, str] | None = None,
+        accounts: Accounts | None = None,
+    ):
         self.root, self.port, self.accounts = root, free_port(), accounts
         self.url = f"http://127.0.0.1:{self.port}"
-        extra = {"MLFLOW_PORT": str(self.port), "MLFLOW_STATE_DIR": str(root / "state"),
-                 **(env or {}), **(accounts.server_env() if accounts else {})}
+        extra = {
+            "MLFLOW_PORT": str(self.port),
+            "MLFLOW_STATE_DIR": str(root / "state"),
+            **(env or {}),
+            **(accounts.server_env() if accounts else {}),
+        }
         if backend_uri:
             extra["MLFLOW_BACKEND_STORE_URI"] = backend_uri
         if artifacts_destination:
@@ -67,8 +80,11 @@ class MlflowServer:
 
     def start(self, timeout: float = 120.0) -> MlflowServer:
         self.server = ManagedProcess(
-            "mlflow-server", [sys.executable, str(ENTRYPOINT)], self.root / "mlflow-server.log",
-            env=self.env, cwd=self.root,
+            "mlflow-server",
+            [sys.executable, str(ENTRYPOINT)],
+            self.root / "mlflow-server.log",
+            env=self.env,
+            cwd=self.root,
         ).start(http_ok(f"{self.url}/health"), timeout=timeout)
         return self
 

@@ -39,34 +39,76 @@ class PostgresCluster:
             if self._as_user:
                 shutil.chown(folder, self._as_user["user"], self._as_user["group"])
         subprocess.run(
-            [str(PG_BIN / "initdb"), "-D", str(self.data_dir), "-U", self.user,
-             "--auth=trust", "--no-sync", "-E", "UTF8"],
-            check=True, capture_output=True, **self._as_user,
+            [
+                str(PG_BIN / "initdb"),
+                "-D",
+                str(self.data_dir),
+                "-U",
+                self.user,
+                "--auth=trust",
+                "--no-sync",
+                "-E",
+                "UTF8",
+            ],
+            check=True,
+            capture_output=True,
+            **self._as_user,
         )
         self.start()
         subprocess.run(
-            [str(PG_BIN / "createdb"), "-h", "127.0.0.1", "-p", str(self.port), "-U", self.user,
-             self.database],
-            check=True, capture_output=True,
+            [
+                str(PG_BIN / "createdb"),
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(self.port),
+                "-U",
+                self.user,
+                self.database,
+            ],
+            check=True,
+            capture_output=True,
         )
         return self
 
     def create_database(self, name: str) -> str:
         """Another database on this cluster; returns its URI."""
         subprocess.run(
-            [str(PG_BIN / "createdb"), "-h", "127.0.0.1", "-p", str(self.port), "-U", self.user,
-             name],
-            check=True, capture_output=True,
+            [
+                str(PG_BIN / "createdb"),
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(self.port),
+                "-U",
+                self.user,
+                name,
+            ],
+            check=True,
+            capture_output=True,
         )
         return f"postgresql+psycopg2://{self.user}@127.0.0.1:{self.port}/{name}"
 
     def start(self) -> PostgresCluster:
         self.server = ManagedProcess(
             "postgres",
-            [str(PG_BIN / "postgres"), "-D", str(self.data_dir), "-p", str(self.port),
-             "-k", str(self.socket_dir), "-c", "listen_addresses=127.0.0.1",
-             "-c", "fsync=off", "-c", "full_page_writes=off"],
-            self.root / "postgres.log", **self._as_user,
+            [
+                str(PG_BIN / "postgres"),
+                "-D",
+                str(self.data_dir),
+                "-p",
+                str(self.port),
+                "-k",
+                str(self.socket_dir),
+                "-c",
+                "listen_addresses=127.0.0.1",
+                "-c",
+                "fsync=off",
+                "-c",
+                "full_page_writes=off",
+            ],
+            self.root / "postgres.log",
+            **self._as_user,
         ).start(tcp_open(self.port), timeout=30)
         return self
 

@@ -35,8 +35,10 @@ def _install_cleanup() -> None:
         return
     _install_cleanup.done = True
     atexit.register(_stop_all_running)
-    if (threading.current_thread() is threading.main_thread()
-            and signal.getsignal(signal.SIGTERM) is signal.SIG_DFL):
+    if (
+        threading.current_thread() is threading.main_thread()
+        and signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
+    ):
         signal.signal(signal.SIGTERM, _exit_on_sigterm)
 
 
@@ -79,8 +81,15 @@ def tcp_open(port: int) -> Callable[[], bool]:
 class ManagedProcess:
     """A child process in its own session; its output goes to ``log_path``."""
 
-    def __init__(self, name: str, command: list[str], log_path: Path,
-                 env: dict[str, str] | None = None, cwd: Path | None = None, **popen) -> None:
+    def __init__(
+        self,
+        name: str,
+        command: list[str],
+        log_path: Path,
+        env: dict[str, str] | None = None,
+        cwd: Path | None = None,
+        **popen,
+    ) -> None:
         self.name, self.command, self.log_path = name, command, log_path
         self.env, self.cwd, self.popen_kwargs = env, cwd, popen
         self.process: subprocess.Popen | None = None
@@ -90,8 +99,13 @@ class ManagedProcess:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         log = open(self.log_path, "ab")
         self.process = subprocess.Popen(
-            self.command, stdout=log, stderr=subprocess.STDOUT, env=self.env, cwd=self.cwd,
-            start_new_session=True, **self.popen_kwargs,
+            self.command,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env=self.env,
+            cwd=self.cwd,
+            start_new_session=True,
+            **self.popen_kwargs,
         )
         log.close()
         _RUNNING.add(self)
@@ -99,7 +113,8 @@ class ManagedProcess:
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(
-                    f"{self.name} exited with {self.process.returncode}:\n{self.tail()}")
+                    f"{self.name} exited with {self.process.returncode}:\n{self.tail()}"
+                )
             if ready():
                 return self
             time.sleep(0.2)

@@ -16,11 +16,22 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from .process import ManagedProcess, free_port
 
-CREDENTIALS = {"AWS_ACCESS_KEY_ID": "test-access-key", "AWS_SECRET_ACCESS_KEY": "test-secret-key",
-               "AWS_DEFAULT_REGION": "us-east-1"}
+CREDENTIALS = {
+    "AWS_ACCESS_KEY_ID": "test-access-key",
+    "AWS_SECRET_ACCESS_KEY": "test-secret-key",
+    "AWS_DEFAULT_REGION": "us-east-1",
+}
 # `weed server` listeners; each also has a gRPC twin that defaults to port + 10000 (can overflow).
-LISTENERS = ("master.port", "master.port.grpc", "volume.port", "volume.port.grpc", "filer.port",
-             "filer.port.grpc", "s3.port", "s3.port.grpc")
+LISTENERS = (
+    "master.port",
+    "master.port.grpc",
+    "volume.port",
+    "volume.port.grpc",
+    "filer.port",
+    "filer.port.grpc",
+    "s3.port",
+    "s3.port.grpc",
+)
 
 
 def weed_binary() -> str:
@@ -52,14 +63,39 @@ class S3Endpoint:
         data = self.root / "data"
         data.mkdir(parents=True, exist_ok=True)
         identities = self.root / "s3-identities.json"
-        identities.write_text(json.dumps({"identities": [{
-            "name": "harness", "actions": ["Admin", "Read", "Write", "List", "Tagging"],
-            "credentials": [{"accessKey": CREDENTIALS["AWS_ACCESS_KEY_ID"],
-                             "secretKey": CREDENTIALS["AWS_SECRET_ACCESS_KEY"]}]}]}))
-        return [weed_binary(), "server", f"-dir={data}", "-ip=127.0.0.1", "-ip.bind=127.0.0.1",
-                *(f"-{name}={port}" for name, port in self.ports.items()),
-                "-s3", f"-s3.config={identities}", "-s3.port.iceberg=0", "-s3.port.lance=0",
-                "-master.volumeSizeLimitMB=64", "-volume.max=0", "-master.telemetry=false"]
+        identities.write_text(
+            json.dumps(
+                {
+                    "identities": [
+                        {
+                            "name": "harness",
+                            "actions": ["Admin", "Read", "Write", "List", "Tagging"],
+                            "credentials": [
+                                {
+                                    "accessKey": CREDENTIALS["AWS_ACCESS_KEY_ID"],
+                                    "secretKey": CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+                                }
+                            ],
+                        }
+                    ]
+                }
+            )
+        )
+        return [
+            weed_binary(),
+            "server",
+            f"-dir={data}",
+            "-ip=127.0.0.1",
+            "-ip.bind=127.0.0.1",
+            *(f"-{name}={port}" for name, port in self.ports.items()),
+            "-s3",
+            f"-s3.config={identities}",
+            "-s3.port.iceberg=0",
+            "-s3.port.lance=0",
+            "-master.volumeSizeLimitMB=64",
+            "-volume.max=0",
+            "-master.telemetry=false",
+        ]
 
     def start(self) -> S3Endpoint:
         self.server = ManagedProcess("seaweedfs", self.command(), self.root / "seaweedfs.log")
@@ -80,7 +116,9 @@ class S3Endpoint:
 
     def client(self):
         return boto3.client(
-            "s3", endpoint_url=self.url, region_name=CREDENTIALS["AWS_DEFAULT_REGION"],
+            "s3",
+            endpoint_url=self.url,
+            region_name=CREDENTIALS["AWS_DEFAULT_REGION"],
             aws_access_key_id=CREDENTIALS["AWS_ACCESS_KEY_ID"],
             aws_secret_access_key=CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
         )

@@ -27,8 +27,13 @@ SUFFIX = uuid.uuid4().hex[:8]
 REGISTERED_PREFIX = f"test-mapi-{SUFFIX}-"
 
 # (model_name, final ndcg_at_10, fail_at) in the order they are logged
-MAIN_RUNS = [("two-tower", 0.20, None), ("bert4rec", 0.25, None), ("two-tower", 0.30, None),
-             ("two-tower", 0.0, 2), ("bert4rec", 0.15, None)]
+MAIN_RUNS = [
+    ("two-tower", 0.20, None),
+    ("bert4rec", 0.25, None),
+    ("two-tower", 0.30, None),
+    ("two-tower", 0.0, 2),
+    ("bert4rec", 0.15, None),
+]
 
 
 @dataclass
@@ -53,12 +58,17 @@ class Seeded:
 
 def trainer_env(experiment: str, tmp: Path, tracking_url: str) -> dict[str, str]:
     config = tmp / "mlflow.yaml"
-    config.write_text("registered_models:\n"
-                      f"  two-tower: {REGISTERED_PREFIX}two-tower\n"
-                      f"  bert4rec: {REGISTERED_PREFIX}bert4rec\n"
-                      "retry:\n  request_timeout_seconds: 10\n  flush_timeout_seconds: 60\n")
-    return {"MOVIE_GENIE_MLFLOW_CONFIG": str(config), "MLFLOW_EXPERIMENT_NAME": experiment,
-            "MLFLOW_TRACKING_URI": tracking_url}
+    config.write_text(
+        "registered_models:\n"
+        f"  two-tower: {REGISTERED_PREFIX}two-tower\n"
+        f"  bert4rec: {REGISTERED_PREFIX}bert4rec\n"
+        "retry:\n  request_timeout_seconds: 10\n  flush_timeout_seconds: 60\n"
+    )
+    return {
+        "MOVIE_GENIE_MLFLOW_CONFIG": str(config),
+        "MLFLOW_EXPERIMENT_NAME": experiment,
+        "MLFLOW_TRACKING_URI": tracking_url,
+    }
 
 
 def seed(tracking_url: str, tmp: Path, experiment: str, plan) -> Seeded:
@@ -78,19 +88,31 @@ def seed(tracking_url: str, tmp: Path, experiment: str, plan) -> Seeded:
 
 @pytest.fixture(scope="session")
 def seeded(mlflow_server, tmp_path_factory) -> Seeded:
-    return seed(mlflow_server.url, tmp_path_factory.mktemp("seed"), f"metrics-api-{SUFFIX}",
-                MAIN_RUNS)
+    return seed(
+        mlflow_server.url, tmp_path_factory.mktemp("seed"), f"metrics-api-{SUFFIX}", MAIN_RUNS
+    )
 
 
 def api_env(tracking_url: str, experiment: str, port: int, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("MLFLOW_", "METRICS_API_")) and k not in CLIENT_SECRETS}
-    env.update({"MLFLOW_TRACKING_URI": tracking_url, "MLFLOW_EXPERIMENT_NAME": experiment,
-                "METRICS_API_HOST": "127.0.0.1", "METRICS_API_PORT": str(port),
-                "METRICS_API_WORKERS": "1", "METRICS_API_THREADS": "4",
-                "METRICS_API_PROMOTE_TOKEN": TOKEN,
-                "METRICS_API_REGISTERED_MODEL_PREFIX": REGISTERED_PREFIX,
-                "CORS_ORIGINS": ALLOWED_ORIGIN, **extra})
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("MLFLOW_", "METRICS_API_")) and k not in CLIENT_SECRETS
+    }
+    env.update(
+        {
+            "MLFLOW_TRACKING_URI": tracking_url,
+            "MLFLOW_EXPERIMENT_NAME": experiment,
+            "METRICS_API_HOST": "127.0.0.1",
+            "METRICS_API_PORT": str(port),
+            "METRICS_API_WORKERS": "1",
+            "METRICS_API_THREADS": "4",
+            "METRICS_API_PROMOTE_TOKEN": TOKEN,
+            "METRICS_API_REGISTERED_MODEL_PREFIX": REGISTERED_PREFIX,
+            "CORS_ORIGINS": ALLOWED_ORIGIN,
+            **extra,
+        }
+    )
     return env
 
 
@@ -98,9 +120,15 @@ def start_api(tracking_url: str, experiment: str, log_path: Path, **extra: str) 
     port = free_port()
     process = ManagedProcess(
         "metrics-api",
-        [str(Path(sys.executable).parent / "gunicorn"), "-c", "gunicorn.conf.py",
-         "metrics_api:create_app()"],
-        log_path, env=api_env(tracking_url, experiment, port, **extra), cwd=SERVICE,
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "-c",
+            "gunicorn.conf.py",
+            "metrics_api:create_app()",
+        ],
+        log_path,
+        env=api_env(tracking_url, experiment, port, **extra),
+        cwd=SERVICE,
     ).start(http_ok(f"http://127.0.0.1:{port}/api/health"), timeout=120)
     return Api(f"http://127.0.0.1:{port}", process, experiment)
 
@@ -109,8 +137,11 @@ def start_api(tracking_url: str, experiment: str, log_path: Path, **extra: str) 
 def api(mlflow_server, postgres, seeded, tmp_path_factory):
     """Full cache loads from MLflow's Postgres, read-only, as at scale (the promotion tests'
     API loads over REST)."""
-    server = start_api(mlflow_server.url, seeded.experiment,
-                       tmp_path_factory.mktemp("api") / "gunicorn.log",
-                       METRICS_API_STORE_URI=postgres.uri)
+    server = start_api(
+        mlflow_server.url,
+        seeded.experiment,
+        tmp_path_factory.mktemp("api") / "gunicorn.log",
+        METRICS_API_STORE_URI=postgres.uri,
+    )
     yield server
     server.process.stop()

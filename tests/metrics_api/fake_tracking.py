@@ -17,20 +17,39 @@ from mlflow.entities import Metric, Param, Run, RunData, RunInfo, RunTag
 DEFAULT_EXPERIMENT = "movie-genie-models"
 
 
-def make_run(experiment_id: str, model_name: str | None, start: int, status: str = "FINISHED",
-             metrics: dict[str, float] | None = None, tags: dict[str, str] | None = None) -> Run:
+def make_run(
+    experiment_id: str,
+    model_name: str | None,
+    start: int,
+    status: str = "FINISHED",
+    metrics: dict[str, float] | None = None,
+    tags: dict[str, str] | None = None,
+) -> Run:
     run_id = uuid.uuid4().hex
     kind = {"two-tower": "retrieval", "bert4rec": "ranking"}.get(model_name or "", "baseline")
-    all_tags = {"mlflow.runName": f"{model_name}-{start}", "model_type": kind,
-                "status": "inactive" if status == "FINISHED" else status.lower(),
-                **({"model_name": model_name} if model_name else {}), **(tags or {})}
-    info = RunInfo(run_id=run_id, experiment_id=experiment_id, user_id="test", status=status,
-                   start_time=start, end_time=None if status == "RUNNING" else start + 10,
-                   lifecycle_stage="active", artifact_uri=f"mem://{run_id}",
-                   run_name=all_tags["mlflow.runName"])
-    data = RunData(metrics=[Metric(k, v, start, 0) for k, v in (metrics or {}).items()],
-                   params=[Param("model.embedding_dim", "8")],
-                   tags=[RunTag(k, v) for k, v in all_tags.items()])
+    all_tags = {
+        "mlflow.runName": f"{model_name}-{start}",
+        "model_type": kind,
+        "status": "inactive" if status == "FINISHED" else status.lower(),
+        **({"model_name": model_name} if model_name else {}),
+        **(tags or {}),
+    }
+    info = RunInfo(
+        run_id=run_id,
+        experiment_id=experiment_id,
+        user_id="test",
+        status=status,
+        start_time=start,
+        end_time=None if status == "RUNNING" else start + 10,
+        lifecycle_stage="active",
+        artifact_uri=f"mem://{run_id}",
+        run_name=all_tags["mlflow.runName"],
+    )
+    data = RunData(
+        metrics=[Metric(k, v, start, 0) for k, v in (metrics or {}).items()],
+        params=[Param("model.embedding_dim", "8")],
+        tags=[RunTag(k, v) for k, v in all_tags.items()],
+    )
     return Run(info, data)
 
 
@@ -72,8 +91,14 @@ class FakeTracking:
 
     # ---- test data --------------------------------------------------------------------------
 
-    def add_run(self, model_name: str | None, start: int, experiment: str = DEFAULT_EXPERIMENT,
-                register_as: str | None = None, **kwargs) -> str:
+    def add_run(
+        self,
+        model_name: str | None,
+        start: int,
+        experiment: str = DEFAULT_EXPERIMENT,
+        register_as: str | None = None,
+        **kwargs,
+    ) -> str:
         run = make_run(self.experiments[experiment], model_name, start, **kwargs)
         self.runs[run.info.run_id] = run
         if register_as:
@@ -101,8 +126,11 @@ class FakeTracking:
 
     def search(self, experiment_ids: list[str], filter_string: str = "") -> list[Run]:
         self._call("search")
-        found = [r for r in self.runs.values() if r.info.experiment_id in experiment_ids
-                 and _matches(r, filter_string)]
+        found = [
+            r
+            for r in self.runs.values()
+            if r.info.experiment_id in experiment_ids and _matches(r, filter_string)
+        ]
         return sorted(found, key=lambda r: r.info.start_time, reverse=True)
 
     def metric_history(self, run_id: str, metric: str) -> list:
@@ -113,9 +141,14 @@ class FakeTracking:
         self._call("set_tag")
         run = self.runs[run_id]
         tags = {**run.data.tags, key: value}
-        self.runs[run_id] = Run(run.info, RunData(
-            metrics=run.data._metric_objs, params=[Param(k, v) for k, v in run.data.params.items()],
-            tags=[RunTag(k, v) for k, v in tags.items()]))
+        self.runs[run_id] = Run(
+            run.info,
+            RunData(
+                metrics=run.data._metric_objs,
+                params=[Param(k, v) for k, v in run.data.params.items()],
+                tags=[RunTag(k, v) for k, v in tags.items()],
+            ),
+        )
 
     def model_version_for_run(self, registered_model: str, run_id: str) -> str | None:
         self._call("model_version_for_run")
@@ -139,9 +172,11 @@ class FakeTracking:
 
     def aliased_runs(self, prefix: str, alias: str) -> dict[str, str]:
         self._call("aliased_runs")
-        return {name: self.versions[name][aliases[alias]]
-                for name, aliases in self.aliases.items()
-                if name.startswith(prefix) and alias in aliases}
+        return {
+            name: self.versions[name][aliases[alias]]
+            for name, aliases in self.aliases.items()
+            if name.startswith(prefix) and alias in aliases
+        }
 
 
 def _matches(run: Run, filter_string: str) -> bool:

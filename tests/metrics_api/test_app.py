@@ -9,9 +9,15 @@ from tests.metrics_api.conftest import ALLOWED_ORIGIN
 
 def test_health_reports_mlflow_reachable(api, mlflow_server):
     body = api.get("/api/health").json()
-    assert body == {"success": True, "data": {
-        "status": "ok", "mlflow": {"reachable": True, "tracking_uri": mlflow_server.url},
-        "experiment": api.experiment, "mlflow_ui_url": mlflow_server.url}}
+    assert body == {
+        "success": True,
+        "data": {
+            "status": "ok",
+            "mlflow": {"reachable": True, "tracking_uri": mlflow_server.url},
+            "experiment": api.experiment,
+            "mlflow_ui_url": mlflow_server.url,
+        },
+    }
 
 
 def test_openapi_document_lists_every_route(api):
@@ -19,10 +25,17 @@ def test_openapi_document_lists_every_route(api):
     validate(doc)  # a valid OpenAPI 3.1 document
     assert doc["openapi"].startswith("3.1")
     assert set(doc["paths"]) == {
-        "/api/health", "/api/openapi.json", "/api/models/experiments", "/api/models/runs",
+        "/api/health",
+        "/api/openapi.json",
+        "/api/models/experiments",
+        "/api/models/runs",
         "/api/models/runs.csv",
-        "/api/models/runs/{run_id}", "/api/models/runs/{run_id}/metrics/{name}/history",
-        "/api/models/compare", "/api/models/summary", "/api/models/runs/{run_id}/promote"}
+        "/api/models/runs/{run_id}",
+        "/api/models/runs/{run_id}/metrics/{name}/history",
+        "/api/models/compare",
+        "/api/models/summary",
+        "/api/models/runs/{run_id}/promote",
+    }
 
 
 def test_cors_only_for_configured_origins(api):
@@ -55,9 +68,15 @@ def test_doubled_slashes_are_a_404_never_a_redirect_to_the_host_header(api):
 
 
 def test_limits_hold_under_gunicorn_too(api):
-    big = api.post("/api/models/compare", data=b"x" * (2 * 1024 * 1024),
-                   headers={"Content-Type": "application/json"})
+    big = api.post(
+        "/api/models/compare",
+        data=b"x" * (2 * 1024 * 1024),
+        headers={"Content-Type": "application/json"},
+    )
     assert big.status_code == 413 and big.json()["success"] is False
-    deep = api.post("/api/models/compare", data="[" * 200_000 + "]" * 200_000,
-                    headers={"Content-Type": "application/json"})
+    deep = api.post(
+        "/api/models/compare",
+        data="[" * 200_000 + "]" * 200_000,
+        headers={"Content-Type": "application/json"},
+    )
     assert deep.status_code == 400 and "nested" in deep.json()["error"]

@@ -7,8 +7,10 @@ from tests.metrics_api.conftest import MAIN_RUNS
 
 def test_compare_returns_runs_in_request_order_with_histories(api, seeded):
     chosen = [seeded.runs[2].info.run_id, seeded.runs[0].info.run_id, seeded.runs[1].info.run_id]
-    body = api.post("/api/models/compare", json={
-        "run_ids": chosen, "history_metrics": ["train_loss", "val_loss", "learning_rate"]}).json()
+    body = api.post(
+        "/api/models/compare",
+        json={"run_ids": chosen, "history_metrics": ["train_loss", "val_loss", "learning_rate"]},
+    ).json()
     assert body["success"] is True and body["count"] == 3
     assert [r["run_id"] for r in body["data"]] == chosen
     for run in body["data"]:
@@ -25,22 +27,29 @@ def test_compare_without_history_metrics_has_empty_history(api, seeded):
 
 def test_compare_names_the_unknown_run(api, seeded):
     missing = "f" * 32
-    response = api.post("/api/models/compare",
-                        json={"run_ids": [seeded.runs[0].info.run_id, missing]})
+    response = api.post(
+        "/api/models/compare", json={"run_ids": [seeded.runs[0].info.run_id, missing]}
+    )
     assert response.status_code == 404 and missing in response.json()["error"]
 
 
 def test_compare_rejects_bad_bodies(api, seeded):
     run_id = seeded.runs[0].info.run_id
-    for body in ({"run_ids": []}, {"run_ids": [run_id] * 2}, {"run_ids": ["x" * 32]},
-                 {"run_ids": [f"{i:032x}" for i in range(11)]},
-                 {"run_ids": [run_id], "history_metrics": ["loss' OR '1'='1"]},
-                 {"run_ids": [run_id], "extra": 1}, ["not", "an", "object"]):
+    for body in (
+        {"run_ids": []},
+        {"run_ids": [run_id] * 2},
+        {"run_ids": ["x" * 32]},
+        {"run_ids": [f"{i:032x}" for i in range(11)]},
+        {"run_ids": [run_id], "history_metrics": ["loss' OR '1'='1"]},
+        {"run_ids": [run_id], "extra": 1},
+        ["not", "an", "object"],
+    ):
         response = api.post("/api/models/compare", json=body)
         assert response.status_code == 400, body
         assert response.json()["success"] is False
-    raw = api.post("/api/models/compare", data="{not json",
-                   headers={"Content-Type": "application/json"})
+    raw = api.post(
+        "/api/models/compare", data="{not json", headers={"Content-Type": "application/json"}
+    )
     assert raw.status_code == 400
 
 
@@ -50,12 +59,16 @@ def test_summary_counts_latest_and_best(api, seeded):
     assert data["counts_by_type"] == {"retrieval": 3, "ranking": 2}
     assert data["counts_by_status"] == {"inactive": 4, "failed": 1}
     latest = {r["model_name"]: r["run_id"] for r in data["latest_models"]}
-    assert latest == {"bert4rec": seeded.runs[4].info.run_id,
-                      "two-tower": seeded.runs[3].info.run_id}
+    assert latest == {
+        "bert4rec": seeded.runs[4].info.run_id,
+        "two-tower": seeded.runs[3].info.run_id,
+    }
     # "Best" is chosen on validation (seeding ranks validation the other way round from test).
     assert data["best_metric"] == "val_ndcg_at_10" and data["goal"] == "max"
     assert {k: r["run_id"] for k, r in data["best_runs"].items()} == {
-        "retrieval": seeded.runs[0].info.run_id, "ranking": seeded.runs[4].info.run_id}
+        "retrieval": seeded.runs[0].info.run_id,
+        "ranking": seeded.runs[4].info.run_id,
+    }
     assert data["refreshed_at"] > seeded.runs[-1].info.start_time
 
 
@@ -69,10 +82,16 @@ def test_summary_by_a_loss_picks_the_lowest(api, seeded):
 
 
 def test_injection_attempts_are_400_not_queries(api):
-    attempts = [("model_name", "x' OR '1'='1"), ("status", "active' OR tags.status != '"),
-                ("order_by", "metrics.`x` DESC; DROP TABLE runs"), ("limit", "0"),
-                ("limit", "1001"), ("model_type", "retrieval'"), ("experiment_name", "a'b"),
-                ("unknown_param", "1")]
+    attempts = [
+        ("model_name", "x' OR '1'='1"),
+        ("status", "active' OR tags.status != '"),
+        ("order_by", "metrics.`x` DESC; DROP TABLE runs"),
+        ("limit", "0"),
+        ("limit", "1001"),
+        ("model_type", "retrieval'"),
+        ("experiment_name", "a'b"),
+        ("unknown_param", "1"),
+    ]
     for name, value in attempts:
         response = api.get("/api/models/runs", params={name: value})
         assert response.status_code == 400, (name, value)

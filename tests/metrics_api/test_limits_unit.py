@@ -20,8 +20,9 @@ def client():
 
 
 def test_a_body_over_one_mib_is_a_413_in_json(client):
-    response = client.post("/api/models/compare", data=b"[" * (1024 * 1024 + 1),
-                           content_type="application/json")
+    response = client.post(
+        "/api/models/compare", data=b"[" * (1024 * 1024 + 1), content_type="application/json"
+    )
     assert response.status_code == 413
     assert response.get_json()["success"] is False
 
@@ -30,8 +31,10 @@ def test_deep_nesting_is_a_400_in_json_not_a_recursion_error(client):
     for body in ("[" * 100_000 + "]" * 100_000, '{"run_ids": ' + "[" * 50 + "]" * 50 + "}"):
         response = client.post("/api/models/compare", data=body, content_type="application/json")
         assert response.status_code == 400
-        assert response.get_json() == {"success": False, "error":
-                                       f"body is nested more than {MAX_JSON_DEPTH} levels deep"}
+        assert response.get_json() == {
+            "success": False,
+            "error": f"body is nested more than {MAX_JSON_DEPTH} levels deep",
+        }
 
 
 def test_brackets_inside_strings_do_not_count_as_nesting():
@@ -46,8 +49,10 @@ def test_broken_json_and_bad_encodings_are_400s(client):
 
 
 def test_compare_fan_out_is_capped(client):
-    body = {"run_ids": [f"{i:032x}" for i in range(10)],
-            "history_metrics": ["train_loss", "val_loss", "learning_rate", "a", "b"]}
+    body = {
+        "run_ids": [f"{i:032x}" for i in range(10)],
+        "history_metrics": ["train_loss", "val_loss", "learning_rate", "a", "b"],
+    }
     response = client.post("/api/models/compare", json=body)
     assert response.status_code == 400 and "at most 50" in response.get_json()["error"]
 
@@ -61,19 +66,31 @@ def test_doubled_slashes_never_redirect_to_the_host_header(client):
         assert response.get_json()["success"] is False
 
 
-@pytest.mark.parametrize(("code", "status"), [
-    ("RESOURCE_DOES_NOT_EXIST", 404), ("INVALID_PARAMETER_VALUE", 400),
-    ("RESOURCE_ALREADY_EXISTS", 409), ("INVALID_STATE", 409),
-    ("TEMPORARILY_UNAVAILABLE", 503), ("INTERNAL_ERROR", 502), ("PERMISSION_DENIED", 403)])
+@pytest.mark.parametrize(
+    ("code", "status"),
+    [
+        ("RESOURCE_DOES_NOT_EXIST", 404),
+        ("INVALID_PARAMETER_VALUE", 400),
+        ("RESOURCE_ALREADY_EXISTS", 409),
+        ("INVALID_STATE", 409),
+        ("TEMPORARILY_UNAVAILABLE", 503),
+        ("INTERNAL_ERROR", 502),
+        ("PERMISSION_DENIED", 403),
+    ],
+)
 def test_mlflow_errors_map_to_4xx_502_and_503(code, status):
     error = Tracking("http://mlflow.test").translate(
-        MlflowException("nope", error_code=getattr(databricks_pb2, code)))
+        MlflowException("nope", error_code=getattr(databricks_pb2, code))
+    )
     assert error.status == status
     assert ("Retry-After" in error.headers) == (status == 503)
 
 
 def test_no_answer_from_mlflow_is_a_503():
-    error = Tracking("http://mlflow.test").translate(MlflowException(
-        "API request to http://mlflow.test/api/2.0/mlflow/runs/get failed with exception "
-        "HTTPConnectionPool: Max retries exceeded (Caused by ConnectTimeoutError)"))
+    error = Tracking("http://mlflow.test").translate(
+        MlflowException(
+            "API request to http://mlflow.test/api/2.0/mlflow/runs/get failed with exception "
+            "HTTPConnectionPool: Max retries exceeded (Caused by ConnectTimeoutError)"
+        )
+    )
     assert error.status == 503 and "timed out" in error.message

@@ -37,10 +37,10 @@ def operations(api):
 @pytest.fixture(scope="module")
 def session():
     with requests.Session() as session:
-        session.hooks["response"].append(lambda response, *a, **k: SENT.append(
-            response.status_code))
-        session.hooks["response"].append(lambda response, *a, **k: SENT_URLS.append(
-            response.url))
+        session.hooks["response"].append(
+            lambda response, *a, **k: SENT.append(response.status_code)
+        )
+        session.hooks["response"].append(lambda response, *a, **k: SENT_URLS.append(response.url))
         yield session
 
 
@@ -51,18 +51,28 @@ def test_every_operation_honours_the_document(operations, session, api, mode):
             continue
 
         @given(case=operation.as_strategy(generation_mode=mode))
-        @settings(max_examples=EXAMPLES[mode], deadline=None, database=None,
-                  suppress_health_check=list(HealthCheck))
+        @settings(
+            max_examples=EXAMPLES[mode],
+            deadline=None,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )
         def check(case):
             kwargs = case.as_transport_kwargs(base_url=api.url)
-            url = requests.Request(kwargs["method"], kwargs["url"],
-                                   params=kwargs.get("params")).prepare().url
+            url = (
+                requests.Request(kwargs["method"], kwargs["url"], params=kwargs.get("params"))
+                .prepare()
+                .url
+            )
             assume(len(url) < MAX_REQUEST_LINE - 100)
             # Schema-valid ids of runs that do not exist are a 404, and schema-valid page
             # tokens never issued a 400: "valid data is accepted" does not hold for this API.
-            case.call_and_validate(base_url=api.url, session=session,
-                                   headers={"Authorization": f"Bearer {TOKEN}"},
-                                   excluded_checks=[positive_data_acceptance])
+            case.call_and_validate(
+                base_url=api.url,
+                session=session,
+                headers={"Authorization": f"Bearer {TOKEN}"},
+                excluded_checks=[positive_data_acceptance],
+            )
 
         try:
             check()

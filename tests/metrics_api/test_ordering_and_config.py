@@ -9,9 +9,15 @@ from metrics_api.ordering import page, parse_order
 
 
 def run(run_id: str, start: int, ndcg: float | None = None, name: str | None = None) -> dict:
-    return {"run_id": run_id, "run_name": name, "start_time": start, "end_time": None,
-            "status": "FINISHED", "metrics": {} if ndcg is None else {"ndcg_at_10": ndcg},
-            "params": {}}
+    return {
+        "run_id": run_id,
+        "run_name": name,
+        "start_time": start,
+        "end_time": None,
+        "status": "FINISHED",
+        "metrics": {} if ndcg is None else {"ndcg_at_10": ndcg},
+        "params": {},
+    }
 
 
 def rows(order, runs):
@@ -28,8 +34,11 @@ def test_parse_order_accepts_the_grammar_and_refuses_the_rest():
 
 def test_descending_strings_and_missing_values_last():
     order = parse_order("run_name DESC")
-    runs = [run("a" * 32, 1, name="alpha"), run("b" * 32, 2, name=None),
-            run("c" * 32, 3, name="zulu")]
+    runs = [
+        run("a" * 32, 1, name="alpha"),
+        run("b" * 32, 2, name=None),
+        run("c" * 32, 3, name="zulu"),
+    ]
     assert [r["run_name"] for _, r in rows(order, runs)] == ["zulu", "alpha", None]
 
 

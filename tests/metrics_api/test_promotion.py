@@ -22,19 +22,26 @@ from tests.metrics_api.conftest import (
 )
 
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
-PLAN = [("two-tower", 0.2, None), ("two-tower", 0.3, None), ("bert4rec", 0.1, None),
-        ("two-tower", 0.0, 2)]
+PLAN = [
+    ("two-tower", 0.2, None),
+    ("two-tower", 0.3, None),
+    ("bert4rec", 0.1, None),
+    ("two-tower", 0.0, 2),
+]
 TWO_TOWER = f"{REGISTERED_PREFIX}two-tower"
 
 
 @pytest.fixture(scope="module")
 def promo(mlflow_server, tmp_path_factory):
-    seeded = seed(mlflow_server.url, tmp_path_factory.mktemp("promo"),
-                  f"metrics-api-promote-{SUFFIX}", PLAN)
+    seeded = seed(
+        mlflow_server.url, tmp_path_factory.mktemp("promo"), f"metrics-api-promote-{SUFFIX}", PLAN
+    )
     # A baseline run: finished, named, but it never registers a model version.
     client = MlflowClient(mlflow_server.url)
-    run = client.create_run(seeded.experiment_id, tags={
-        "model_name": "popularity", "model_type": "baseline", "status": "inactive"})
+    run = client.create_run(
+        seeded.experiment_id,
+        tags={"model_name": "popularity", "model_type": "baseline", "status": "inactive"},
+    )
     client.set_terminated(run.info.run_id, "FINISHED")
     seeded.baseline_run_id = run.info.run_id
     return seeded
@@ -43,17 +50,19 @@ def promo(mlflow_server, tmp_path_factory):
 @pytest.fixture(scope="module")
 def api(mlflow_server, promo, tmp_path_factory):
     """This module's own API: the promotion experiment is its experiment, with 2 workers."""
-    server = start_api(mlflow_server.url, promo.experiment,
-                       tmp_path_factory.mktemp("promo-api") / "gunicorn.log",
-                       METRICS_API_WORKERS="2")
+    server = start_api(
+        mlflow_server.url,
+        promo.experiment,
+        tmp_path_factory.mktemp("promo-api") / "gunicorn.log",
+        METRICS_API_WORKERS="2",
+    )
     yield server
     server.process.stop()
 
 
 def promote(api, run_id: str) -> requests.Response:
     # A fresh connection per request: the kernel spreads them over both workers.
-    return requests.post(f"{api.url}/api/models/runs/{run_id}/promote", headers=AUTH,
-                         timeout=60)
+    return requests.post(f"{api.url}/api/models/runs/{run_id}/promote", headers=AUTH, timeout=60)
 
 
 def by_id(api, experiment=None) -> dict[str, dict]:
@@ -63,8 +72,11 @@ def by_id(api, experiment=None) -> dict[str, dict]:
 
 
 def active_runs(api, model_name: str) -> list[str]:
-    response = requests.get(f"{api.url}/api/models/runs", timeout=30,
-                            params={"status": "active", "model_name": model_name})
+    response = requests.get(
+        f"{api.url}/api/models/runs",
+        timeout=30,
+        params={"status": "active", "model_name": model_name},
+    )
     assert response.status_code == 200, response.text
     return [r["run_id"] for r in response.json()["data"]]
 
@@ -109,8 +121,7 @@ def test_promote_then_promote_another_demotes_the_first(api, promo, mlflow_serve
     assert client.get_run(first).data.tags["status"] == "inactive"
     assert client.get_run(second).data.tags["status"] == "active"
     listed = by_id(api)
-    assert (listed[first]["model_status"], listed[second]["model_status"]) == ("inactive",
-                                                                               "active")
+    assert (listed[first]["model_status"], listed[second]["model_status"]) == ("inactive", "active")
     assert active_runs(api, "two-tower") == [second]
     summary = api.get("/api/models/summary").json()["data"]
     assert summary["counts_by_status"] == {"active": 1, "inactive": 3, "failed": 1}
@@ -157,6 +168,7 @@ def test_fifty_pairs_of_concurrent_promotions_end_with_one_active_run(api, promo
         def send(run_id, start, statuses):
             start.wait()
             statuses.append(promote(api, run_id).status_code)
+
         threads = [threading.Thread(target=send, args=(r, start, statuses)) for r in pair]
         for thread in threads:
             thread.start()
@@ -166,12 +178,16 @@ def test_fifty_pairs_of_concurrent_promotions_end_with_one_active_run(api, promo
         champion = client.get_model_version_by_alias(TWO_TOWER, "champion").run_id
         for _ in range(2):  # fresh connections: the kernel hands them to either worker
             assert active_runs(api, "two-tower") == [champion], trial
-        mirrored = client.search_runs([promo.experiment_id], "tags.status = 'active' AND "
-                                      "tags.model_name = 'two-tower'")
+        mirrored = client.search_runs(
+            [promo.experiment_id], "tags.status = 'active' AND tags.model_name = 'two-tower'"
+        )
         assert [r.info.run_id for r in mirrored] == [champion], trial
     # The access log starts with the worker's pid: both workers answered those reads.
-    pids = {line.split()[0] for line in api.process.log_path.read_text().splitlines()
-            if '"GET /api/models/runs?status=active' in line}
+    pids = {
+        line.split()[0]
+        for line in api.process.log_path.read_text().splitlines()
+        if '"GET /api/models/runs?status=active' in line
+    }
     assert len(pids) == 2, pids
 
 
@@ -179,12 +195,16 @@ def test_an_alias_moved_elsewhere_reaches_the_cache(api, promo, mlflow_server, t
     """The alias moved by another client and a run logged after the API started both show."""
     client = MlflowClient(mlflow_server.url)
     first = promo.runs[0].info.run_id
-    version = next(v.version for v in client.search_model_versions(f"name = '{TWO_TOWER}'")
-                   if v.run_id == first)
+    version = next(
+        v.version
+        for v in client.search_model_versions(f"name = '{TWO_TOWER}'")
+        if v.run_id == first
+    )
     client.set_registered_model_alias(TWO_TOWER, "champion", version)
 
     def alias_seen():
         return active_runs(api, "two-tower") == [first]
+
     wait_for(alias_seen)
 
     with pytest.MonkeyPatch.context() as patch:
@@ -196,5 +216,7 @@ def test_an_alias_moved_elsewhere_reaches_the_cache(api, promo, mlflow_server, t
         runs = by_id(api)
         return len(runs) == len(PLAN) + 2 and any(
             r["metrics"].get("ndcg_at_10") == 0.4 and r["model_status"] == "inactive"
-            for r in runs.values())
+            for r in runs.values()
+        )
+
     wait_for(new_run_seen)

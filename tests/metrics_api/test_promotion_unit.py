@@ -28,9 +28,10 @@ def fake() -> FakeTracking:
 
 
 def runs_of(fake, model_name="two-tower") -> list[str]:
-    return sorted((r for r, run in fake.runs.items()
-                   if run.data.tags.get("model_name") == model_name),
-                  key=lambda r: fake.runs[r].info.start_time)
+    return sorted(
+        (r for r, run in fake.runs.items() if run.data.tags.get("model_name") == model_name),
+        key=lambda r: fake.runs[r].info.start_time,
+    )
 
 
 def do_promote(fake, champions, run_id):
@@ -86,6 +87,7 @@ def test_losing_a_race_to_another_host_is_a_409_not_a_false_200(fake, tmp_path):
     def other_host_promotes(model, alias, version):
         fake.after_set_alias = None
         fake.aliases[model][alias] = "2"
+
     fake.after_set_alias = other_host_promotes
     with pytest.raises(Conflict, match="won the race"):
         do_promote(fake, Champions(fake, PREFIX, tmp_path), first)
@@ -103,8 +105,11 @@ def test_fifty_pairs_of_concurrent_promotions_leave_one_champion_each(fake, tmp_
         def promote_on(worker, run_id, start, answers):
             start.wait()
             answers.append(do_promote(fake, worker, run_id))
-        threads = [threading.Thread(target=promote_on, args=(w, r, start, answers))
-                   for w, r in zip(workers, pair, strict=True)]
+
+        threads = [
+            threading.Thread(target=promote_on, args=(w, r, start, answers))
+            for w, r in zip(workers, pair, strict=True)
+        ]
         for thread in threads:
             thread.start()
         for thread in threads:

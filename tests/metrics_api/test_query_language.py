@@ -12,17 +12,36 @@ from metrics_api.query.language import PARSER, QueryError, compile_query
 
 
 def run(name, metrics=None, params=None, tags=None, start=1000, **attributes):
-    return {"run_id": name, "run_name": name, "experiment_id": "1", "status": "FINISHED",
-            "start_time": start, "end_time": start + 10, "artifact_uri": None,
-            "model_type": "retrieval", "model_name": "two-tower", "framework": "pytorch",
-            "model_status": "inactive", "metrics": metrics or {}, "params": params or {},
-            "tags": tags or {}, **attributes}
+    return {
+        "run_id": name,
+        "run_name": name,
+        "experiment_id": "1",
+        "status": "FINISHED",
+        "start_time": start,
+        "end_time": start + 10,
+        "artifact_uri": None,
+        "model_type": "retrieval",
+        "model_name": "two-tower",
+        "framework": "pytorch",
+        "model_status": "inactive",
+        "metrics": metrics or {},
+        "params": params or {},
+        "tags": tags or {},
+        **attributes,
+    }
 
 
 RUNS = [
     run("a", {"ndcg": 0.1, "loss": 2.0}, {"dim": "64", "lr": "1e-3", "opt": "adam"}),
-    run("b", {"ndcg": 0.3, "loss": 1.0}, {"dim": "128", "lr": "0.001", "opt": "sgd"},
-        {"note": "=cmd"}, start=2000, model_type="ranking", model_name="bert4rec"),
+    run(
+        "b",
+        {"ndcg": 0.3, "loss": 1.0},
+        {"dim": "128", "lr": "0.001", "opt": "sgd"},
+        {"note": "=cmd"},
+        start=2000,
+        model_type="ranking",
+        model_name="bert4rec",
+    ),
     run("c", {"ndcg": 0.2}, {"dim": "9", "opt": "Adam"}, start=3000, status="FAILED"),
     run("d", {"ndcg": None}, {"dim": "big"}, start=4000),  # a NaN metric is None in the cache
     run("e_1", {}, {}, {"note": "50%"}, start=5000),
@@ -40,22 +59,25 @@ def error_of(text: str) -> QueryError:
     return caught.value
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("metrics.ndcg = 0.2", ["c"]),
-    ("metrics.ndcg == 0.2", ["c"]),
-    ("metrics.ndcg != 0.2", ["a", "b"]),
-    ("metrics.ndcg <> 0.2", ["a", "b"]),
-    ("metrics.ndcg < 0.2", ["a"]),
-    ("metrics.ndcg <= 0.2", ["a", "c"]),
-    ("metrics.ndcg > 0.2", ["b"]),
-    ("metrics.ndcg >= 0.2", ["b", "c"]),
-    ("metrics.ndcg >= 2e-1", ["b", "c"]),
-    ("start_time > 2500", ["c", "d", "e_1"]),
-    ("attributes.end_time <= 2010", ["a", "b"]),
-    ("status = 'FAILED'", ["c"]),
-    ("model_name != \"two-tower\"", ["b"]),
-    ("run_name >= 'c'", ["c", "d", "e_1"]),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("metrics.ndcg = 0.2", ["c"]),
+        ("metrics.ndcg == 0.2", ["c"]),
+        ("metrics.ndcg != 0.2", ["a", "b"]),
+        ("metrics.ndcg <> 0.2", ["a", "b"]),
+        ("metrics.ndcg < 0.2", ["a"]),
+        ("metrics.ndcg <= 0.2", ["a", "c"]),
+        ("metrics.ndcg > 0.2", ["b"]),
+        ("metrics.ndcg >= 0.2", ["b", "c"]),
+        ("metrics.ndcg >= 2e-1", ["b", "c"]),
+        ("start_time > 2500", ["c", "d", "e_1"]),
+        ("attributes.end_time <= 2010", ["a", "b"]),
+        ("status = 'FAILED'", ["c"]),
+        ('model_name != "two-tower"', ["b"]),
+        ("run_name >= 'c'", ["c", "d", "e_1"]),
+    ],
+)
 def test_each_comparison_operator(text, expected):
     assert names(text) == expected
 
@@ -104,23 +126,26 @@ def test_backquoted_keys():
     assert compile_query("params.`my key` = 1")(odd)
 
 
-@pytest.mark.parametrize(("text", "position", "words"), [
-    ("metrics.ndcg >", 14, "ends too early"),
-    ("metrics.ndcg > 0.1 and", 22, "ends too early"),
-    ("metrics.ndcg >> 1", 14, "unexpected"),
-    ("metrics.ndcg > 0.1 or or run_name = 'a'", 22, "unexpected"),
-    ("(metrics.ndcg > 0.1", 19, "ends too early"),
-    ("metrics.ndcg > 0.1)", 18, "unexpected"),
-    ("run_name = 'abc", 11, "unexpected"),
-    ("nonsense = 1", 0, "unknown field 'nonsense'"),
-    ("metrics.ndcg > 0.1 and colour = 'red'", 23, "unknown field 'colour'"),
-    ("metrics.ndcg = 'high'", 15, "is a number"),
-    ("start_time < 'yesterday'", 13, "is a number"),
-    ("metrics.ndcg LIKE '0.%'", 0, "LIKE needs a string field"),
-    ("metrics.ndcg > 1e999", 15, "out of range"),
-    ("   ", 0, "empty"),
-    ("run_name = 'a' $", 15, "unexpected '$'"),
-])
+@pytest.mark.parametrize(
+    ("text", "position", "words"),
+    [
+        ("metrics.ndcg >", 14, "ends too early"),
+        ("metrics.ndcg > 0.1 and", 22, "ends too early"),
+        ("metrics.ndcg >> 1", 14, "unexpected"),
+        ("metrics.ndcg > 0.1 or or run_name = 'a'", 22, "unexpected"),
+        ("(metrics.ndcg > 0.1", 19, "ends too early"),
+        ("metrics.ndcg > 0.1)", 18, "unexpected"),
+        ("run_name = 'abc", 11, "unexpected"),
+        ("nonsense = 1", 0, "unknown field 'nonsense'"),
+        ("metrics.ndcg > 0.1 and colour = 'red'", 23, "unknown field 'colour'"),
+        ("metrics.ndcg = 'high'", 15, "is a number"),
+        ("start_time < 'yesterday'", 13, "is a number"),
+        ("metrics.ndcg LIKE '0.%'", 0, "LIKE needs a string field"),
+        ("metrics.ndcg > 1e999", 15, "out of range"),
+        ("   ", 0, "empty"),
+        ("run_name = 'a' $", 15, "unexpected '$'"),
+    ],
+)
 def test_bad_queries_name_the_position(text, position, words):
     error = error_of(text)
     assert error.position == position, error.message
@@ -137,14 +162,35 @@ def test_overlong_and_overdeep_queries_are_refused():
 # Terminals drawn from small sets (the regexes alone make hypothesis slow and rarely hit a key
 # the runs have); the grammar's structure -- nesting, and/or, every operator -- is generated.
 TERMINALS = {
-    "FIELD": st.sampled_from(["metrics.ndcg", "metrics.loss", "params.dim", "params.lr",
-                              "tags.note", "run_name", "status", "start_time", "metrics.`x y`",
-                              "params.missing", "colour"]),
+    "FIELD": st.sampled_from(
+        [
+            "metrics.ndcg",
+            "metrics.loss",
+            "params.dim",
+            "params.lr",
+            "tags.note",
+            "run_name",
+            "status",
+            "start_time",
+            "metrics.`x y`",
+            "params.missing",
+            "colour",
+        ]
+    ),
     "NUMBER": st.sampled_from(["0", "0.2", "-1", "64", "1e-3", "2000", ".5"]),
     "STRING": st.sampled_from(["'a'", "'64'", "'%a%'", '"b_"', "'\\''", "''"]),
-    **{name: st.sampled_from([f" {word} ", f" {word.upper()} ", f"\t{word}\n"])
-       for name, word in (("_OR", "or"), ("_AND", "and"), ("NOT", "not"), ("LIKE", "like"),
-                          ("ILIKE", "ilike"), ("_IS", "is"), ("_NULL", "null"))},
+    **{
+        name: st.sampled_from([f" {word} ", f" {word.upper()} ", f"\t{word}\n"])
+        for name, word in (
+            ("_OR", "or"),
+            ("_AND", "and"),
+            ("NOT", "not"),
+            ("LIKE", "like"),
+            ("ILIKE", "ilike"),
+            ("_IS", "is"),
+            ("_NULL", "null"),
+        )
+    },
     "WS": st.sampled_from([" ", "\t", "\n "]),
 }
 GRAMMAR_SENTENCES = from_lark(PARSER, start="start", explicit=TERMINALS)

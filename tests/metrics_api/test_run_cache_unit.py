@@ -16,10 +16,16 @@ PREFIX = "movie-genie-"
 
 
 def settings(**overrides) -> dict:
-    return {"EXPERIMENT_NAME": DEFAULT_EXPERIMENT, "CACHE_REFRESH_SECONDS": 0.0,
-            "CACHE_MAX_AGE_SECONDS": 3600.0, "CACHE_RESYNC_SECONDS": 3600.0,
-            "CACHE_OVERLAP_SECONDS": 60.0, "MLFLOW_WAIT_SECONDS": 5.0,
-            "STALE_AFTER_SECONDS": 300.0, **overrides}
+    return {
+        "EXPERIMENT_NAME": DEFAULT_EXPERIMENT,
+        "CACHE_REFRESH_SECONDS": 0.0,
+        "CACHE_MAX_AGE_SECONDS": 3600.0,
+        "CACHE_RESYNC_SECONDS": 3600.0,
+        "CACHE_OVERLAP_SECONDS": 60.0,
+        "MLFLOW_WAIT_SECONDS": 5.0,
+        "STALE_AFTER_SECONDS": 300.0,
+        **overrides,
+    }
 
 
 @pytest.fixture
@@ -96,8 +102,10 @@ def test_hung_mlflow_answers_stale_without_queueing_and_refreshes_once(fake, tmp
     fake.hang()
     try:
         results = []
-        threads = [threading.Thread(target=lambda: results.append(cache.pinned.current()))
-                   for _ in range(10)]
+        threads = [
+            threading.Thread(target=lambda: results.append(cache.pinned.current()))
+            for _ in range(10)
+        ]
         for thread in threads:
             thread.start()
         for thread in threads:
@@ -146,8 +154,7 @@ def test_statuses_follow_the_champion_alias_not_the_tag(fake, tmp_path):
     assert [r for r, run in index.runs.items() if run["model_status"] == "active"] == [runs[2]]
 
 
-def test_a_running_run_without_a_recent_heartbeat_is_stale_and_no_longer_re_read(fake,
-                                                                                 tmp_path):
+def test_a_running_run_without_a_recent_heartbeat_is_stale_and_no_longer_re_read(fake, tmp_path):
     import time
 
     from metrics_api.staleness import HEARTBEAT_METRIC
@@ -155,10 +162,18 @@ def test_a_running_run_without_a_recent_heartbeat_is_stale_and_no_longer_re_read
 
     now = time.time()
     hour_ago = int((now - 3600) * 1000)  # started apart by more than the 60 s overlap
-    silent = fake.add_run("two-tower", start=hour_ago, status="RUNNING",
-                          metrics={HEARTBEAT_METRIC: now - 600, "train_loss": 1.0})
-    beating = fake.add_run("two-tower", start=hour_ago + 600_000, status="RUNNING",
-                           metrics={HEARTBEAT_METRIC: now, "train_loss": 1.0})
+    silent = fake.add_run(
+        "two-tower",
+        start=hour_ago,
+        status="RUNNING",
+        metrics={HEARTBEAT_METRIC: now - 600, "train_loss": 1.0},
+    )
+    beating = fake.add_run(
+        "two-tower",
+        start=hour_ago + 600_000,
+        status="RUNNING",
+        metrics={HEARTBEAT_METRIC: now, "train_loss": 1.0},
+    )
     cache = make_cache(fake, tmp_path)
     index, _ = loaded(cache)
     assert index.runs[silent]["model_status"] == "stale"
@@ -166,8 +181,9 @@ def test_a_running_run_without_a_recent_heartbeat_is_stale_and_no_longer_re_read
 
     def log_loss(run_id: str, value: float, beat: float) -> None:  # as a trainer would
         run = fake.runs[run_id]
-        metrics = [m for m in run.data._metric_objs if m.key not in ("train_loss",
-                                                                     HEARTBEAT_METRIC)]
+        metrics = [
+            m for m in run.data._metric_objs if m.key not in ("train_loss", HEARTBEAT_METRIC)
+        ]
         metrics += [Metric("train_loss", value, 0, 1), Metric(HEARTBEAT_METRIC, beat, 0, 1)]
         tags = [RunTag(k, v) for k, v in run.data.tags.items()]
         fake.runs[run_id] = Run(run.info, RunData(metrics=metrics, params=[], tags=tags))

@@ -3,9 +3,22 @@ ordering, paging, single runs, metric histories and their errors."""
 
 from __future__ import annotations
 
-RUN_FIELDS = {"run_id", "run_name", "experiment_id", "status", "start_time", "end_time",
-              "artifact_uri", "model_type", "model_name", "framework", "model_status",
-              "metrics", "params", "tags"}
+RUN_FIELDS = {
+    "run_id",
+    "run_name",
+    "experiment_id",
+    "status",
+    "start_time",
+    "end_time",
+    "artifact_uri",
+    "model_type",
+    "model_name",
+    "framework",
+    "model_status",
+    "metrics",
+    "params",
+    "tags",
+}
 
 
 def ids(runs) -> list[str]:
@@ -30,8 +43,13 @@ def test_a_run_carries_what_the_tracking_code_logged(api, seeded):
     logged = seeded.runs[2]  # the best two-tower run
     run = api.get(f"/api/models/runs/{logged.info.run_id}").json()["data"]
     assert run["run_name"] == logged.info.run_name and run["run_name"].startswith("two-tower-")
-    assert (run["status"], run["model_type"], run["model_name"], run["framework"],
-            run["model_status"]) == ("FINISHED", "retrieval", "two-tower", "pytorch", "inactive")
+    assert (
+        run["status"],
+        run["model_type"],
+        run["model_name"],
+        run["framework"],
+        run["model_status"],
+    ) == ("FINISHED", "retrieval", "two-tower", "pytorch", "inactive")
     assert run["experiment_id"] == seeded.experiment_id
     assert run["start_time"] == logged.info.start_time and run["end_time"] >= run["start_time"]
     assert run["metrics"]["ndcg_at_10"] == 0.30
@@ -51,10 +69,12 @@ def test_failed_run_is_reported_failed(api, seeded):
 
 def test_filters_by_type_name_and_status_tag(api, seeded):
     ranking = api.get("/api/models/runs", params={"model_type": "ranking"}).json()
-    assert ids(ranking["data"]) == [r.info.run_id for r in reversed(seeded.runs)
-                                    if r.data.tags["model_name"] == "bert4rec"]
-    two_tower_failed = api.get("/api/models/runs", params={
-        "model_name": "two-tower", "status": "failed"}).json()
+    assert ids(ranking["data"]) == [
+        r.info.run_id for r in reversed(seeded.runs) if r.data.tags["model_name"] == "bert4rec"
+    ]
+    two_tower_failed = api.get(
+        "/api/models/runs", params={"model_name": "two-tower", "status": "failed"}
+    ).json()
     assert ids(two_tower_failed["data"]) == [seeded.runs[3].info.run_id]
     none = api.get("/api/models/runs", params={"model_type": "baseline"}).json()
     assert none["data"] == [] and none["total"] == 0
@@ -62,16 +82,19 @@ def test_filters_by_type_name_and_status_tag(api, seeded):
 
 def test_order_by_a_metric(api, seeded):
     # Validation is logged per epoch: the failed run (crashed in epoch 2) has epoch 1's value.
-    best_first = api.get("/api/models/runs",
-                         params={"order_by": "metrics.val_ndcg_at_10 DESC"}).json()["data"]
+    best_first = api.get(
+        "/api/models/runs", params={"order_by": "metrics.val_ndcg_at_10 DESC"}
+    ).json()["data"]
     values = [r["metrics"].get("val_ndcg_at_10") for r in best_first]
     assert values == [0.35, 0.30, 0.25, 0.25, 0.20]
-    worst_first = api.get("/api/models/runs",
-                          params={"order_by": "metrics.val_ndcg_at_10 ASC"}).json()["data"]
+    worst_first = api.get(
+        "/api/models/runs", params={"order_by": "metrics.val_ndcg_at_10 ASC"}
+    ).json()["data"]
     assert [r["metrics"].get("val_ndcg_at_10") for r in worst_first] == values[::-1]
     # Test metrics are logged once, at the end: the failed run has none and comes last.
-    by_test = api.get("/api/models/runs",
-                      params={"order_by": "metrics.ndcg_at_10 DESC"}).json()["data"]
+    by_test = api.get("/api/models/runs", params={"order_by": "metrics.ndcg_at_10 DESC"}).json()[
+        "data"
+    ]
     assert [r["metrics"].get("ndcg_at_10") for r in by_test] == [0.30, 0.25, 0.20, 0.15, None]
 
 
@@ -79,8 +102,9 @@ def test_order_by_a_metric_some_runs_lack_puts_them_last(api, seeded):
     # Only finished runs have coverage_at_100; the failed run must come last both ways.
     failed = seeded.runs[3].info.run_id
     for direction in ("ASC", "DESC"):
-        runs = api.get("/api/models/runs",
-                       params={"order_by": f"metrics.coverage_at_100 {direction}"}).json()["data"]
+        runs = api.get(
+            "/api/models/runs", params={"order_by": f"metrics.coverage_at_100 {direction}"}
+        ).json()["data"]
         assert runs[-1]["run_id"] == failed and "coverage_at_100" not in runs[-1]["metrics"]
     oldest = api.get("/api/models/runs", params={"order_by": "start_time ASC"}).json()["data"]
     assert ids(oldest) == [r.info.run_id for r in seeded.runs]
@@ -106,8 +130,9 @@ def test_paging_walks_every_run_once(api, seeded):
 
 def test_page_token_of_another_order_is_refused(api):
     token = api.get("/api/models/runs", params={"limit": 1}).json()["next_page_token"]
-    response = api.get("/api/models/runs", params={"page_token": token,
-                                                   "order_by": "metrics.ndcg_at_10 DESC"})
+    response = api.get(
+        "/api/models/runs", params={"page_token": token, "order_by": "metrics.ndcg_at_10 DESC"}
+    )
     assert response.status_code == 400 and "page_token" in response.json()["error"]
 
 

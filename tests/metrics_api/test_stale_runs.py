@@ -30,8 +30,9 @@ STALE_AFTER = 4  # seconds: short for the test (the default is 300)
 @pytest.fixture(scope="module")
 def smoke_dir(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("processed-smoke")
-    write_processed(read_recbole_ml100k(),
-                    load_config(REPO / "configs/smoke/data.yaml", DataConfig), out)
+    write_processed(
+        read_recbole_ml100k(), load_config(REPO / "configs/smoke/data.yaml", DataConfig), out
+    )
     return out
 
 
@@ -46,24 +47,45 @@ def poll(check, what: str, timeout: float = 120.0):
 
 
 def test_a_silently_killed_trainer_shows_stale_after_the_configured_silence(
-        mlflow_server, smoke_dir, tmp_path):
+    mlflow_server, smoke_dir, tmp_path
+):
     experiment = f"test-stale-{uuid.uuid4().hex[:8]}"
     config = yaml.safe_load((REPO / "configs/smoke/two_tower.yaml").read_text())
     config["training"].update(epochs=500, early_stopping_patience=500)
     (tmp_path / "two_tower.yaml").write_text(yaml.safe_dump(config))
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("MLFLOW_", "MOVIE_GENIE_")) and k not in CLIENT_SECRETS}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("MLFLOW_", "MOVIE_GENIE_")) and k not in CLIENT_SECRETS
+    }
     env.update(MLFLOW_TRACKING_URI=mlflow_server.url, MLFLOW_EXPERIMENT_NAME=experiment)
     trainer = subprocess.Popen(
-        [sys.executable, "-m", "movie_genie_trainer.train_two_tower", "--config",
-         str(tmp_path / "two_tower.yaml"), "--data", str(smoke_dir), "--out",
-         str(tmp_path / "out")], cwd=tmp_path, env=env, stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL)
-    api = start_api(mlflow_server.url, experiment, tmp_path / "gunicorn.log",
-                    METRICS_API_STALE_AFTER_SECONDS=str(STALE_AFTER),
-                    METRICS_API_CACHE_REFRESH_SECONDS="0.5")
+        [
+            sys.executable,
+            "-m",
+            "movie_genie_trainer.train_two_tower",
+            "--config",
+            str(tmp_path / "two_tower.yaml"),
+            "--data",
+            str(smoke_dir),
+            "--out",
+            str(tmp_path / "out"),
+        ],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    api = start_api(
+        mlflow_server.url,
+        experiment,
+        tmp_path / "gunicorn.log",
+        METRICS_API_STALE_AFTER_SECONDS=str(STALE_AFTER),
+        METRICS_API_CACHE_REFRESH_SECONDS="0.5",
+    )
     client = MlflowClient(mlflow_server.url)
     try:
+
         def listed():
             runs = api.get("/api/models/runs").json()["data"]
             return runs[0] if runs and runs[0]["metrics"].get("train_loss") is not None else None

@@ -38,9 +38,12 @@ def test_the_store_reader_reads_sqlite_read_only(tmp_path):
         client.set_terminated(run.info.run_id, "FINISHED")
         reader = StoreReader(f"sqlite:///{tmp_path / 'state' / 'mlflow.db'}")
         assert reader.runs(experiment_id) == {
-            run.info.run_id: run_to_dict(client.get_run(run.info.run_id))}
-        with reader._connection() as connection, pytest.raises(sqlite3.OperationalError,
-                                                               match="readonly"):
+            run.info.run_id: run_to_dict(client.get_run(run.info.run_id))
+        }
+        with (
+            reader._connection() as connection,
+            pytest.raises(sqlite3.OperationalError, match="readonly"),
+        ):
             connection.execute("DELETE FROM runs")
     finally:
         server.stop()

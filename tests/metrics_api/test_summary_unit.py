@@ -12,8 +12,9 @@ from tests.metrics_api.test_run_cache_unit import PREFIX, settings
 
 def test_summary_counts_latest_best_and_the_champion(tmp_path):
     fake = FakeTracking()
-    old = fake.add_run("two-tower", 1000, metrics={"ndcg_at_10": 0.3},
-                       register_as=f"{PREFIX}two-tower")
+    old = fake.add_run(
+        "two-tower", 1000, metrics={"ndcg_at_10": 0.3}, register_as=f"{PREFIX}two-tower"
+    )
     new = fake.add_run("two-tower", 2000, metrics={"ndcg_at_10": 0.2})
     bert = fake.add_run("bert4rec", 1500, metrics={"ndcg_at_10": 0.25})
     fake.add_run("bert4rec", 3000, status="FAILED", metrics={"ndcg_at_10": 0.9})

@@ -28,8 +28,13 @@ def lonely(tmp_path_factory):
     client = MlflowClient(server.url)
     run = client.create_run(client.create_experiment(KEPT), tags={"model_name": "two-tower"})
     client.set_terminated(run.info.run_id, "FINISHED")
-    api = start_api(server.url, "lonely-experiment", root / "gunicorn.log",
-                    METRICS_API_PROMOTE_TOKEN="", METRICS_API_CACHE_MAX_AGE_SECONDS="0")
+    api = start_api(
+        server.url,
+        "lonely-experiment",
+        root / "gunicorn.log",
+        METRICS_API_PROMOTE_TOKEN="",
+        METRICS_API_CACHE_MAX_AGE_SECONDS="0",
+    )
     yield server, api, run.info.run_id
     api.process.stop()
     server.stop()
@@ -55,8 +60,9 @@ def kept_runs(api):
 
 def test_without_a_configured_token_promotion_is_off(lonely):
     _, api, _ = lonely
-    response = api.post(f"/api/models/runs/{RUN_ID}/promote",
-                        headers={"Authorization": "Bearer anything"})
+    response = api.post(
+        f"/api/models/runs/{RUN_ID}/promote", headers={"Authorization": "Bearer anything"}
+    )
     assert response.status_code == 403
     assert "METRICS_API_PROMOTE_TOKEN" in response.json()["error"]
 
@@ -99,8 +105,11 @@ def test_mlflow_down_keeps_lists_up_from_the_snapshot_and_direct_reads_503(lonel
     health = api.get("/api/health")
     assert health.status_code == 200
     assert health.json()["data"]["mlflow"]["reachable"] is False
-    for path in ("/api/models/experiments", f"/api/models/runs/{RUN_ID}",
-                 f"/api/models/runs/{RUN_ID}/metrics/val_loss/history"):
+    for path in (
+        "/api/models/experiments",
+        f"/api/models/runs/{RUN_ID}",
+        f"/api/models/runs/{RUN_ID}/metrics/val_loss/history",
+    ):
         response = api.get(path)
         assert response.status_code == 503, path
         assert response.json() == {"success": False, "error": response.json()["error"]}

@@ -20,14 +20,17 @@ PASSWORD = "a-strong-db-password"
 
 def test_unreachable_database_fails_fast_naming_the_host():
     port = free_port()  # nothing listens there
-    env = entrypoint_env({
-        "MLFLOW_BACKEND_STORE_URI": f"postgresql+psycopg2://mlflow:{PASSWORD}@127.0.0.1:{port}/mlflow",
-        "MLFLOW_DB_WAIT_SECONDS": "4",
-        "MLFLOW_PORT": str(free_port()),
-    })
+    env = entrypoint_env(
+        {
+            "MLFLOW_BACKEND_STORE_URI": f"postgresql+psycopg2://mlflow:{PASSWORD}@127.0.0.1:{port}/mlflow",
+            "MLFLOW_DB_WAIT_SECONDS": "4",
+            "MLFLOW_PORT": str(free_port()),
+        }
+    )
     started = time.monotonic()
-    result = subprocess.run([sys.executable, str(ENTRYPOINT)], env=env, capture_output=True,
-                            text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, str(ENTRYPOINT)], env=env, capture_output=True, text=True, timeout=60
+    )
     elapsed = time.monotonic() - started
     assert result.returncode != 0
     assert f"127.0.0.1:{port}" in result.stderr
@@ -87,6 +90,10 @@ def test_create_bucket_names_missing_settings(missing):
     env = {k: v for k, v in os.environ.items() if k != missing}
     env.update({"MLFLOW_S3_ENDPOINT_URL": "http://127.0.0.1:1", "ARTIFACT_BUCKET": "b"})
     del env[missing]
-    result = subprocess.run([sys.executable, str(ENTRYPOINT.parent / "create_bucket.py")],
-                            env=env, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, str(ENTRYPOINT.parent / "create_bucket.py")],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 2 and missing in result.stderr

@@ -53,12 +53,12 @@ def test_client_without_s3_credentials_logs_everything_into_the_bucket(tracking_
     assert body == payload
 
 
-def test_everything_survives_a_restart_of_server_and_database(tracking_uri, mlflow_server, postgres,
-                                                            tmp_path):
+def test_everything_survives_a_restart_of_server_and_database(
+    tracking_uri, mlflow_server, postgres, tmp_path
+):
     run_id, payload = log_run(tmp_path, "harness-restart")
     mlflow_server.stop()
     postgres.stop()
     postgres.start()
     mlflow_server.start()
     assert_run_intact(MlflowClient(tracking_uri), run_id, payload, tmp_path / "download")
-

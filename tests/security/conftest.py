@@ -21,10 +21,20 @@ def add_person(server, role: str) -> tuple[str, str]:
     """`make add-user` as the admin would run it; returns the person's credentials."""
     username, password = f"{role}-{uuid.uuid4().hex[:6]}", secrets.token_urlsafe(18)
     admin = server.accounts.admin
-    env = {**os.environ, "MLFLOW_TRACKING_URI": server.url, "MLFLOW_TRACKING_USERNAME": admin[0],
-           "MLFLOW_TRACKING_PASSWORD": admin[1], "NEW_USER_PASSWORD": password}
-    result = subprocess.run([sys.executable, str(ADD_USER), username, role], env=env,
-                            capture_output=True, text=True, timeout=120)
+    env = {
+        **os.environ,
+        "MLFLOW_TRACKING_URI": server.url,
+        "MLFLOW_TRACKING_USERNAME": admin[0],
+        "MLFLOW_TRACKING_PASSWORD": admin[1],
+        "NEW_USER_PASSWORD": password,
+    }
+    result = subprocess.run(
+        [sys.executable, str(ADD_USER), username, role],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     assert f"created {username} ({role})" in result.stdout and password not in result.stdout
     return username, password

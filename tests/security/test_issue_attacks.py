@@ -17,23 +17,43 @@ def attacks(w: World) -> dict[str, tuple]:
     now = int(time.time() * 1000)
     return {
         "delete the dashboard's experiment": (
-            "POST", f"{API}/experiments/delete", {"json": {"experiment_id": w.experiment_id}}),
+            "POST",
+            f"{API}/experiments/delete",
+            {"json": {"experiment_id": w.experiment_id}},
+        ),
         "delete the registered model": (
-            "DELETE", f"{API}/registered-models/delete", {"json": {"name": w.model}}),
+            "DELETE",
+            f"{API}/registered-models/delete",
+            {"json": {"name": w.model}},
+        ),
         "mark the FAILED run active": (
-            "POST", f"{API}/runs/set-tag", {"json": {"run_id": w.failed_run, "key": "status",
-                                                     "value": "active"}}),
+            "POST",
+            f"{API}/runs/set-tag",
+            {"json": {"run_id": w.failed_run, "key": "status", "value": "active"}},
+        ),
         "give the FAILED run ndcg_at_10=0.99": (
-            "POST", f"{API}/runs/log-metric", {"json": {"run_id": w.failed_run,
-                                                        "key": "ndcg_at_10", "value": 0.99,
-                                                        "timestamp": now, "step": 1}}),
+            "POST",
+            f"{API}/runs/log-metric",
+            {
+                "json": {
+                    "run_id": w.failed_run,
+                    "key": "ndcg_at_10",
+                    "value": 0.99,
+                    "timestamp": now,
+                    "step": 1,
+                }
+            },
+        ),
         "move the champion alias": (
-            "POST", f"{API}/registered-models/alias", {"json": {"name": w.model,
-                                                                "alias": "champion",
-                                                                "version": w.version}}),
+            "POST",
+            f"{API}/registered-models/alias",
+            {"json": {"name": w.model, "alias": "champion", "version": w.version}},
+        ),
         "overwrite model/data.pth through the artifact proxy": (
-            "PUT", f"/api/2.0/mlflow-artifacts/artifacts/{w.artifact_path}",
-            {"data": io.BytesIO(b"import os; os.system('payload')")}),
+            "PUT",
+            f"/api/2.0/mlflow-artifacts/artifacts/{w.artifact_path}",
+            {"data": io.BytesIO(b"import os; os.system('payload')")},
+        ),
     }
 
 
@@ -48,8 +68,9 @@ def test_attacks_fail_and_change_nothing(identity, secured_mlflow_server, world)
     for name, (method, path, kwargs) in attacks(world).items():
         if identity == "metrics-api" and name == "move the champion alias":
             continue  # its role (test_permission_matrix)
-        statuses[name] = rest.call(method, path, headers={"Host": "localhost"},
-                                   **kwargs).status_code
+        statuses[name] = rest.call(
+            method, path, headers={"Host": "localhost"}, **kwargs
+        ).status_code
     assert statuses == dict.fromkeys(statuses, expected)
     assert snapshot(world, accounts.admin) == before
     assert before["weights"] == (200, b"trained weights")

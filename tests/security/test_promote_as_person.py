@@ -27,12 +27,19 @@ def secured_api(secured_mlflow_server, tmp_path_factory):
     with pytest.MonkeyPatch.context() as patch:  # the trainer logs with its service account
         for key, value in Accounts.client_env(accounts.trainer).items():
             patch.setenv(key, value)
-        seeded = seed(secured_mlflow_server.url, tmp_path_factory.mktemp("seed-auth"),
-                      f"secured-api-{SUFFIX}", PLAN)
-    api = start_api(secured_mlflow_server.url, seeded.experiment,
-                    tmp_path_factory.mktemp("api-auth") / "gunicorn.log",
-                    METRICS_API_PROMOTE_TOKEN="",
-                    **Accounts.client_env(accounts.metrics_api))
+        seeded = seed(
+            secured_mlflow_server.url,
+            tmp_path_factory.mktemp("seed-auth"),
+            f"secured-api-{SUFFIX}",
+            PLAN,
+        )
+    api = start_api(
+        secured_mlflow_server.url,
+        seeded.experiment,
+        tmp_path_factory.mktemp("api-auth") / "gunicorn.log",
+        METRICS_API_PROMOTE_TOKEN="",
+        **Accounts.client_env(accounts.metrics_api),
+    )
     yield api, seeded
     api.process.stop()
 
@@ -58,8 +65,9 @@ def test_api_reads_with_its_own_account(secured_api):
     assert {r["run_id"] for r in runs["data"]} == {r.info.run_id for r in seeded.runs}
 
 
-def test_people_without_rights_or_password_cannot_promote(secured_api, secured_mlflow_server,
-                                                          admin_client):
+def test_people_without_rights_or_password_cannot_promote(
+    secured_api, secured_mlflow_server, admin_client
+):
     api, seeded = secured_api
     run_id = seeded.runs[1].info.run_id
     viewer = add_person(secured_mlflow_server, "viewer")
@@ -67,14 +75,21 @@ def test_people_without_rights_or_password_cannot_promote(secured_api, secured_m
     before = champion(admin_client)
     refused = {
         "viewer": api.post(f"/api/models/runs/{run_id}/promote", headers=basic(*viewer)),
-        "wrong password": api.post(f"/api/models/runs/{run_id}/promote",
-                                   headers=basic(editor[0], "not-the-password")),
+        "wrong password": api.post(
+            f"/api/models/runs/{run_id}/promote", headers=basic(editor[0], "not-the-password")
+        ),
         "anonymous": api.post(f"/api/models/runs/{run_id}/promote"),
-        "token (off)": api.post(f"/api/models/runs/{run_id}/promote",
-                                headers={"Authorization": "Bearer anything-at-all-123"}),
+        "token (off)": api.post(
+            f"/api/models/runs/{run_id}/promote",
+            headers={"Authorization": "Bearer anything-at-all-123"},
+        ),
     }
     assert {k: r.status_code for k, r in refused.items()} == {
-        "viewer": 403, "wrong password": 401, "anonymous": 401, "token (off)": 403}
+        "viewer": 403,
+        "wrong password": 401,
+        "anonymous": 401,
+        "token (off)": 403,
+    }
     assert viewer[0] in refused["viewer"].json()["error"]
     assert "switched off" in refused["token (off)"].json()["error"]
     assert champion(admin_client) == before

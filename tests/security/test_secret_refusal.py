@@ -17,9 +17,15 @@ from secrets_check import WeakSecret, check_secret  # noqa: E402
 GOOD = "a-strong-secret-value-42"
 
 
-@pytest.mark.parametrize(("value", "reason"), [
-    ("", "is empty"), ("change-me-postgres", "placeholder"), ("CHANGEME-too", "placeholder"),
-    ("short-pw", "too short (8 characters; at least 12)")])
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        ("", "is empty"),
+        ("change-me-postgres", "placeholder"),
+        ("CHANGEME-too", "placeholder"),
+        ("short-pw", "too short (8 characters; at least 12)"),
+    ],
+)
 def test_check_secret_names_the_variable_and_the_reason(value, reason):
     with pytest.raises(WeakSecret) as caught:
         check_secret("SOME_SECRET", value)
@@ -28,32 +34,51 @@ def test_check_secret_names_the_variable_and_the_reason(value, reason):
 
 
 def auth_env(**override: str) -> dict[str, str]:
-    env = entrypoint_env({
-        "MLFLOW_PORT": str(free_port()), "MLFLOW_AUTH": "true",
-        "MLFLOW_AUTH_ADMIN_PASSWORD": GOOD, "MLFLOW_FLASK_SERVER_SECRET_KEY": GOOD,
-        "MLFLOW_TRAINER_PASSWORD": GOOD, "MLFLOW_METRICS_API_PASSWORD": GOOD,
-        "AWS_SECRET_ACCESS_KEY": GOOD,
-        # Nothing listens there: a start that got past the checks would fail differently.
-        "MLFLOW_BACKEND_STORE_URI": f"postgresql+psycopg2://mlflow:{GOOD}@127.0.0.1:1/mlflow",
-        "MLFLOW_DB_WAIT_SECONDS": "1",
-    })
+    env = entrypoint_env(
+        {
+            "MLFLOW_PORT": str(free_port()),
+            "MLFLOW_AUTH": "true",
+            "MLFLOW_AUTH_ADMIN_PASSWORD": GOOD,
+            "MLFLOW_FLASK_SERVER_SECRET_KEY": GOOD,
+            "MLFLOW_TRAINER_PASSWORD": GOOD,
+            "MLFLOW_METRICS_API_PASSWORD": GOOD,
+            "AWS_SECRET_ACCESS_KEY": GOOD,
+            # Nothing listens there: a start that got past the checks would fail differently.
+            "MLFLOW_BACKEND_STORE_URI": f"postgresql+psycopg2://mlflow:{GOOD}@127.0.0.1:1/mlflow",
+            "MLFLOW_DB_WAIT_SECONDS": "1",
+        }
+    )
     env.update(override)
     return env
 
 
-@pytest.mark.parametrize(("variable", "value", "named"), [
-    ("MLFLOW_AUTH_ADMIN_PASSWORD", "", "MLFLOW_AUTH_ADMIN_PASSWORD is empty"),
-    ("MLFLOW_FLASK_SERVER_SECRET_KEY", "change-me-flask-key", "MLFLOW_FLASK_SERVER_SECRET_KEY"),
-    ("MLFLOW_TRAINER_PASSWORD", "short", "MLFLOW_TRAINER_PASSWORD is too short"),
-    ("MLFLOW_METRICS_API_PASSWORD", "change-me-api", "MLFLOW_METRICS_API_PASSWORD is still the"),
-    ("AWS_SECRET_ACCESS_KEY", "change-me-minio-secret", "AWS_SECRET_ACCESS_KEY is still the"),
-    ("MLFLOW_BACKEND_STORE_URI",
-     "postgresql+psycopg2://mlflow:change-me-postgres@127.0.0.1:1/mlflow",
-     "the password in MLFLOW_BACKEND_STORE_URI is still the"),
-])
+@pytest.mark.parametrize(
+    ("variable", "value", "named"),
+    [
+        ("MLFLOW_AUTH_ADMIN_PASSWORD", "", "MLFLOW_AUTH_ADMIN_PASSWORD is empty"),
+        ("MLFLOW_FLASK_SERVER_SECRET_KEY", "change-me-flask-key", "MLFLOW_FLASK_SERVER_SECRET_KEY"),
+        ("MLFLOW_TRAINER_PASSWORD", "short", "MLFLOW_TRAINER_PASSWORD is too short"),
+        (
+            "MLFLOW_METRICS_API_PASSWORD",
+            "change-me-api",
+            "MLFLOW_METRICS_API_PASSWORD is still the",
+        ),
+        ("AWS_SECRET_ACCESS_KEY", "change-me-minio-secret", "AWS_SECRET_ACCESS_KEY is still the"),
+        (
+            "MLFLOW_BACKEND_STORE_URI",
+            "postgresql+psycopg2://mlflow:change-me-postgres@127.0.0.1:1/mlflow",
+            "the password in MLFLOW_BACKEND_STORE_URI is still the",
+        ),
+    ],
+)
 def test_tracking_server_refuses_weak_secrets(variable, value, named):
-    result = subprocess.run([sys.executable, str(ENTRYPOINT)], env=auth_env(**{variable: value}),
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, str(ENTRYPOINT)],
+        env=auth_env(**{variable: value}),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 2, result.stderr
     assert "refusing to start" in result.stderr and named in result.stderr
     assert "change-me-postgres" not in result.stderr  # the secret itself is never printed
@@ -62,40 +87,73 @@ def test_tracking_server_refuses_weak_secrets(variable, value, named):
 def test_admin_password_is_required_with_auth():
     env = auth_env()
     del env["MLFLOW_AUTH_ADMIN_PASSWORD"]
-    result = subprocess.run([sys.executable, str(ENTRYPOINT)], env=env, capture_output=True,
-                            text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, str(ENTRYPOINT)], env=env, capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 2 and "MLFLOW_AUTH_ADMIN_PASSWORD is empty" in result.stderr
 
 
 def test_bucket_init_refuses_the_placeholder_key():
-    env = {**os.environ, "MLFLOW_S3_ENDPOINT_URL": "http://127.0.0.1:1", "ARTIFACT_BUCKET": "b",
-           "AWS_SECRET_ACCESS_KEY": "change-me-minio-secret"}
-    result = subprocess.run([sys.executable, str(ENTRYPOINT.parent / "create_bucket.py")],
-                            env=env, capture_output=True, text=True, timeout=60)
+    env = {
+        **os.environ,
+        "MLFLOW_S3_ENDPOINT_URL": "http://127.0.0.1:1",
+        "ARTIFACT_BUCKET": "b",
+        "AWS_SECRET_ACCESS_KEY": "change-me-minio-secret",
+    }
+    result = subprocess.run(
+        [sys.executable, str(ENTRYPOINT.parent / "create_bucket.py")],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 2 and "AWS_SECRET_ACCESS_KEY is still the" in result.stderr
 
 
 API_DIR = ENTRYPOINT.parents[1] / "metrics-api"
 
 
-@pytest.mark.parametrize(("variable", "value", "named"), [
-    ("METRICS_API_PROMOTE_TOKEN", "change-me-promote-token", "METRICS_API_PROMOTE_TOKEN is still"),
-    ("METRICS_API_PROMOTE_TOKEN", "short", "METRICS_API_PROMOTE_TOKEN is too short"),
-    ("MLFLOW_TRACKING_PASSWORD", "", "MLFLOW_TRACKING_PASSWORD is empty"),
-    ("MLFLOW_TRACKING_PASSWORD", "change-me-api", "MLFLOW_TRACKING_PASSWORD is still"),
-])
+@pytest.mark.parametrize(
+    ("variable", "value", "named"),
+    [
+        (
+            "METRICS_API_PROMOTE_TOKEN",
+            "change-me-promote-token",
+            "METRICS_API_PROMOTE_TOKEN is still",
+        ),
+        ("METRICS_API_PROMOTE_TOKEN", "short", "METRICS_API_PROMOTE_TOKEN is too short"),
+        ("MLFLOW_TRACKING_PASSWORD", "", "MLFLOW_TRACKING_PASSWORD is empty"),
+        ("MLFLOW_TRACKING_PASSWORD", "change-me-api", "MLFLOW_TRACKING_PASSWORD is still"),
+    ],
+)
 def test_metrics_api_refuses_weak_secrets_at_start(variable, value, named):
     """The real start command: gunicorn gives up when the app factory refuses its settings."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("MLFLOW_", "METRICS_API_"))}
-    env.update({"MLFLOW_TRACKING_URI": "http://127.0.0.1:1", "METRICS_API_HOST": "127.0.0.1",
-                "METRICS_API_PORT": str(free_port()), "METRICS_API_WORKERS": "1",
-                "METRICS_API_CACHE_WARM_ON_START": "false",
-                "MLFLOW_TRACKING_USERNAME": "metrics-api", "MLFLOW_TRACKING_PASSWORD": GOOD,
-                variable: value})
+    env.update(
+        {
+            "MLFLOW_TRACKING_URI": "http://127.0.0.1:1",
+            "METRICS_API_HOST": "127.0.0.1",
+            "METRICS_API_PORT": str(free_port()),
+            "METRICS_API_WORKERS": "1",
+            "METRICS_API_CACHE_WARM_ON_START": "false",
+            "MLFLOW_TRACKING_USERNAME": "metrics-api",
+            "MLFLOW_TRACKING_PASSWORD": GOOD,
+            variable: value,
+        }
+    )
     result = subprocess.run(
-        [str(os.path.join(os.path.dirname(sys.executable), "gunicorn")), "-c", "gunicorn.conf.py",
-         "metrics_api:create_app()"], cwd=API_DIR, env=env, capture_output=True, text=True,
-        timeout=120)
+        [
+            str(os.path.join(os.path.dirname(sys.executable), "gunicorn")),
+            "-c",
+            "gunicorn.conf.py",
+            "metrics_api:create_app()",
+        ],
+        cwd=API_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode != 0
     assert named in result.stdout + result.stderr
     if value:
@@ -107,8 +165,11 @@ def test_metrics_api_runs_without_a_token_and_without_an_account(monkeypatch):
     sys.path.insert(0, str(API_DIR))
     from metrics_api.settings import load_secrets
 
-    for name in ("METRICS_API_PROMOTE_TOKEN", "MLFLOW_TRACKING_USERNAME",
-                 "MLFLOW_TRACKING_PASSWORD"):
+    for name in (
+        "METRICS_API_PROMOTE_TOKEN",
+        "MLFLOW_TRACKING_USERNAME",
+        "MLFLOW_TRACKING_PASSWORD",
+    ):
         monkeypatch.delenv(name, raising=False)
     secrets = load_secrets()
     assert (secrets.promote_token, secrets.tracking_username) == ("", "")

@@ -20,20 +20,33 @@ BIN = Path(sys.executable).parent
 # service -> (normalized command, the test file that runs it natively, a line of it that does)
 NATIVE = {
     "postgres": (["postgres"], "tests/harness/postgres.py", '"postgres"), "-D"'),
-    "minio-init": (["python", "create_bucket.py"], "tests/mlflow_server/test_entrypoint.py",
-                   '"create_bucket.py"'),
-    "mlflow-server": (["python", "entrypoint.py"], "tests/harness/mlflow_server.py",
-                      "[sys.executable, str(ENTRYPOINT)]"),
-    "metrics-api": (["gunicorn", "-c", "gunicorn.conf.py", "metrics_api:create_app()"],
-                    "tests/frontend/metrics_api_server.py",
-                    '[gunicorn, "-c", "gunicorn.conf.py", "metrics_api:create_app()"]'),
-    "frontend": (["nginx", "-g", "daemon off;"], "services/frontend/nginx/native.py",
-                 '"-g", "daemon off;"'),
+    "minio-init": (
+        ["python", "create_bucket.py"],
+        "tests/mlflow_server/test_entrypoint.py",
+        '"create_bucket.py"',
+    ),
+    "mlflow-server": (
+        ["python", "entrypoint.py"],
+        "tests/harness/mlflow_server.py",
+        "[sys.executable, str(ENTRYPOINT)]",
+    ),
+    "metrics-api": (
+        ["gunicorn", "-c", "gunicorn.conf.py", "metrics_api:create_app()"],
+        "tests/frontend/metrics_api_server.py",
+        '[gunicorn, "-c", "gunicorn.conf.py", "metrics_api:create_app()"]',
+    ),
+    "frontend": (
+        ["nginx", "-g", "daemon off;"],
+        "services/frontend/nginx/native.py",
+        '"-g", "daemon off;"',
+    ),
     "trainer": (["dvc", "repro"], "tests/trainer/dvc_workspace.py", 'str(VENV_BIN / "dvc")'),
 }
 # Official images' own commands (their Dockerfiles are not in this repository).
-IMAGE_DEFAULTS = {"postgres": ["postgres"],
-                  "nginxinc/nginx-unprivileged": ["nginx", "-g", "daemon off;"]}
+IMAGE_DEFAULTS = {
+    "postgres": ["postgres"],
+    "nginxinc/nginx-unprivileged": ["nginx", "-g", "daemon off;"],
+}
 # MinIO cannot be installed here: the tests' S3 server is SeaweedFS (tests/harness/s3.py), and the
 # compose stage runs the stack itself (tests/compose).
 NOT_NATIVE = {"minio"}
@@ -41,8 +54,20 @@ NOT_NATIVE = {"minio"}
 
 def resolved_services() -> dict:
     result = subprocess.run(
-        [str(BIN / "docker-compose"), "--env-file", ".env.example", "--profile", "train",
-         "config", "--format", "json"], capture_output=True, text=True, cwd=REPO)
+        [
+            str(BIN / "docker-compose"),
+            "--env-file",
+            ".env.example",
+            "--profile",
+            "train",
+            "config",
+            "--format",
+            "json",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+    )
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)["services"]
 
@@ -68,8 +93,9 @@ def dockerfile_command(build: dict) -> tuple[list[str], list[str], str]:
 
 
 def effective_command(service: dict) -> list[str]:
-    entrypoint, cmd, base = dockerfile_command(service["build"]) if "build" in service else (
-        [], [], service["image"])
+    entrypoint, cmd, base = (
+        dockerfile_command(service["build"]) if "build" in service else ([], [], service["image"])
+    )
     entrypoint = service.get("entrypoint") or entrypoint
     cmd = service.get("command") or ([] if service.get("entrypoint") else cmd)
     if not entrypoint and not cmd:
@@ -99,11 +125,14 @@ ONE_SHOT = {"minio-init", "trainer"}
 def test_services_have_healthchecks_and_wait_on_conditions(name):
     service = resolved_services()[name]
     if name not in ONE_SHOT:
-        in_dockerfile = "build" in service and "HEALTHCHECK" in (
-            Path(service["build"]["context"]) / service["build"].get("dockerfile", "Dockerfile")
-        ).read_text()
+        in_dockerfile = (
+            "build" in service
+            and "HEALTHCHECK"
+            in (
+                Path(service["build"]["context"]) / service["build"].get("dockerfile", "Dockerfile")
+            ).read_text()
+        )
         assert "healthcheck" in service or in_dockerfile, f"{name} has no healthcheck"
     for dependency, rule in service.get("depends_on", {}).items():
-        wanted = ("service_completed_successfully" if dependency in ONE_SHOT
-                  else "service_healthy")
+        wanted = "service_completed_successfully" if dependency in ONE_SHOT else "service_healthy"
         assert rule["condition"] == wanted, f"{name} -> {dependency}: {rule['condition']}"

@@ -21,8 +21,13 @@ DOCKERFILES = sorted(REPO.glob("services/*/Dockerfile"))
 
 def compose(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items() if k not in read_env_example()}
-    return subprocess.run([str(BIN / "docker-compose"), "-f", str(COMPOSE_FILE), *args],
-                          capture_output=True, text=True, cwd=REPO, env={**clean, **(env or {})})
+    return subprocess.run(
+        [str(BIN / "docker-compose"), "-f", str(COMPOSE_FILE), *args],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env={**clean, **(env or {})},
+    )
 
 
 def read_env_example() -> dict[str, str]:
@@ -39,9 +44,16 @@ def test_compose_config_passes_with_env_example():
     assert result.returncode == 0, result.stderr
 
 
-@pytest.mark.parametrize("secret", ["POSTGRES_PASSWORD", "MINIO_ROOT_PASSWORD",
-                                    "MLFLOW_AUTH_ADMIN_PASSWORD", "MLFLOW_TRAINER_PASSWORD",
-                                    "MLFLOW_METRICS_API_PASSWORD"])
+@pytest.mark.parametrize(
+    "secret",
+    [
+        "POSTGRES_PASSWORD",
+        "MINIO_ROOT_PASSWORD",
+        "MLFLOW_AUTH_ADMIN_PASSWORD",
+        "MLFLOW_TRAINER_PASSWORD",
+        "MLFLOW_METRICS_API_PASSWORD",
+    ],
+)
 def test_compose_config_fails_naming_a_missing_secret(secret, tmp_path):
     partial = {k: v for k, v in read_env_example().items() if k != secret}
     env_file = tmp_path / ".env"
@@ -58,8 +70,11 @@ def resolved_compose() -> dict:
 
 
 def test_only_mlflow_ui_and_dashboard_are_published_on_loopback():
-    ports = [port for service in resolved_compose()["services"].values()
-             for port in service.get("ports", [])]
+    ports = [
+        port
+        for service in resolved_compose()["services"].values()
+        for port in service.get("ports", [])
+    ]
     assert {int(port["published"]) for port in ports} == {5000, 8080}  # the API: via nginx /api
     assert {port["host_ip"] for port in ports} == {"127.0.0.1"}
 
@@ -73,8 +88,9 @@ def test_no_default_passwords_in_compose_file():
 
 @pytest.mark.parametrize("dockerfile", DOCKERFILES, ids=lambda p: p.parent.name)
 def test_hadolint_passes(dockerfile):
-    result = subprocess.run([str(BIN / "hadolint"), str(dockerfile)], capture_output=True,
-                            text=True)
+    result = subprocess.run(
+        [str(BIN / "hadolint"), str(dockerfile)], capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 

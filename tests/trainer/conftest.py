@@ -21,8 +21,9 @@ CONFIGS = REPO / "configs"
 @pytest.fixture(scope="session")
 def smoke_dir(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("processed-smoke")
-    write_processed(read_recbole_ml100k(), load_config(CONFIGS / "smoke" / "data.yaml",
-                                                       DataConfig), out)
+    write_processed(
+        read_recbole_ml100k(), load_config(CONFIGS / "smoke" / "data.yaml", DataConfig), out
+    )
     return out
 
 

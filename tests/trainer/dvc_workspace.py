@@ -23,23 +23,47 @@ def make_workspace(root: Path) -> Path:
         shutil.copy(config, root / "configs" / config.name)
     for config in (REPO / "configs" / "smoke").glob("*.yaml"):
         shutil.copy(config, root / "configs" / config.name)
-    shutil.copytree(REPO / TRAINER, root / TRAINER,
-                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
-    for command in (["git", "init", "-q", "-b", "main"],
-                    ["git", "add", "."],
-                    ["git", "-c", "user.name=test", "-c", "user.email=test@example.com",
-                     "commit", "-q", "-m", "pipeline"],
-                    [str(VENV_BIN / "dvc"), "init", "-q"],
-                    ["git", "-c", "user.name=test", "-c", "user.email=test@example.com",
-                     "commit", "-q", "-m", "dvc init"]):
+    shutil.copytree(
+        REPO / TRAINER, root / TRAINER, ignore=shutil.ignore_patterns("__pycache__", "*.pyc")
+    )
+    for command in (
+        ["git", "init", "-q", "-b", "main"],
+        ["git", "add", "."],
+        [
+            "git",
+            "-c",
+            "user.name=test",
+            "-c",
+            "user.email=test@example.com",
+            "commit",
+            "-q",
+            "-m",
+            "pipeline",
+        ],
+        [str(VENV_BIN / "dvc"), "init", "-q"],
+        [
+            "git",
+            "-c",
+            "user.name=test",
+            "-c",
+            "user.email=test@example.com",
+            "commit",
+            "-q",
+            "-m",
+            "dvc init",
+        ],
+    ):
         subprocess.run(command, cwd=root, check=True, capture_output=True)
     return root
 
 
 def dvc_env(tracking_uri: str | None, experiment: str, root: Path) -> dict[str, str]:
     """What `make train-local` gives DVC: the venv first on PATH, the workspace's trainer code."""
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("MLFLOW_", "AWS_", "DVC_", "MOVIE_GENIE_"))}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("MLFLOW_", "AWS_", "DVC_", "MOVIE_GENIE_"))
+    }
     env["PATH"] = f"{VENV_BIN}{os.pathsep}{env.get('PATH', '')}"
     env["PYTHONPATH"] = str(root / "services" / "trainer")
     env["MLFLOW_EXPERIMENT_NAME"] = experiment
@@ -49,11 +73,20 @@ def dvc_env(tracking_uri: str | None, experiment: str, root: Path) -> dict[str, 
     return env
 
 
-def dvc(root: Path, env: dict[str, str], *args: str, timeout: float = 600,
-        check: bool = True) -> subprocess.CompletedProcess:
-    result = subprocess.run([str(VENV_BIN / "dvc"), *args], cwd=root, env=env, text=True,
-                            capture_output=True, timeout=timeout)
+def dvc(
+    root: Path, env: dict[str, str], *args: str, timeout: float = 600, check: bool = True
+) -> subprocess.CompletedProcess:
+    result = subprocess.run(
+        [str(VENV_BIN / "dvc"), *args],
+        cwd=root,
+        env=env,
+        text=True,
+        capture_output=True,
+        timeout=timeout,
+    )
     if check and result.returncode != 0:
-        raise AssertionError(f"dvc {' '.join(args)} exited {result.returncode}:\n"
-                             f"{result.stdout[-4000:]}\n{result.stderr[-4000:]}")
+        raise AssertionError(
+            f"dvc {' '.join(args)} exited {result.returncode}:\n"
+            f"{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
+        )
     return result

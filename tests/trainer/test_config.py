@@ -60,8 +60,9 @@ def test_url_source_requires_a_checksum(tmp_path):
 
 def test_cli_reports_a_bad_key_and_exits_nonzero(tmp_path, smoke_dir, capsys):
     path = _write(tmp_path, "training:\n  learning_rat: 0.1\n")
-    code = train_two_tower.main(["--config", str(path), "--data", str(smoke_dir),
-                                 "--out", str(tmp_path / "out")])
+    code = train_two_tower.main(
+        ["--config", str(path), "--data", str(smoke_dir), "--out", str(tmp_path / "out")]
+    )
     assert code == 2
     assert "training.learning_rat" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()

@@ -32,8 +32,11 @@ def test_closed_form_matches_a_brute_force_solve_on_a_tiny_matrix():
     assert not weights[0].any() and not weights[:, 0].any()  # padding is never scored
     assert np.allclose(np.diag(weights), 0.0)
     scores = model(torch.tensor([[0, 0, 2, 5]]))
-    assert torch.allclose(scores[0, 1:], torch.tensor(x[0] * 0 + weights[[2, 5], 1:].sum(0),
-                                                      dtype=torch.float32), atol=1e-5)
+    assert torch.allclose(
+        scores[0, 1:],
+        torch.tensor(x[0] * 0 + weights[[2, 5], 1:].sum(0), dtype=torch.float32),
+        atol=1e-5,
+    )
 
 
 def test_gram_matrix_counts_co_occurrences():
@@ -48,8 +51,9 @@ def test_a_catalogue_over_the_limit_is_refused_naming_it():
 
 def test_the_penalty_is_chosen_on_validation(smoke_data, recorder, tmp_path, monkeypatch):
     config = load_config(CONFIGS / "smoke" / "ease.yaml", EaseConfig)
-    config = config.model_copy(update={"model": config.model.model_copy(
-        update={"l2_grid": [1.0, 30.0, 3000.0]})})
+    config = config.model_copy(
+        update={"model": config.model.model_copy(update={"l2_grid": [1.0, 30.0, 3000.0]})}
+    )
     splits = []
     real_evaluate = train_ease.evaluate
 

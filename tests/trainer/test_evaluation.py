@@ -21,8 +21,13 @@ def test_hand_computed_ranks_with_ties_seen_items_and_a_user_without_hits():
         [0.0, 1.0, 1.0, 1.0, 1.0, 1.0],  # all tied → index order; target 5: rank 4 (no hit)
         [0.0, 0.1, 0.2, 0.3, 0.4, 0.5],  # item 5 seen; target 4: rank 0
     ]
-    metrics = score(rows, [3, 5, 4], [np.array([1]), np.array([], dtype=int), np.array([5])],
-                    num_items=5, ks=[1, 2, 3])
+    metrics = score(
+        rows,
+        [3, 5, 4],
+        [np.array([1]), np.array([], dtype=int), np.array([5])],
+        num_items=5,
+        ks=[1, 2, 3],
+    )
     second = 1 / math.log2(3)
     assert metrics["recall_at_1"] == pytest.approx(1 / 3)
     assert metrics["recall_at_2"] == pytest.approx(2 / 3)

@@ -16,8 +16,9 @@ ITEMS_100K = (
 RATINGS_1M = "1::10::5::978300760\n1::20::3::978302109\n2::10::4::978301968\n"
 MOVIES_1M = "10::Heat (1995)::Action|Crime|Thriller\n20::Café (1996)::Drama\n"
 RATINGS_CSV = "userId,movieId,rating,timestamp\n1,1,4.0,964982703\n1,3,4.5,964981247\n"
-MOVIES_CSV = ('movieId,title,genres\n1,"Toy Story (1995)",Adventure|Comedy\n'
-              "3,Foo,(no genres listed)\n")
+MOVIES_CSV = (
+    'movieId,title,genres\n1,"Toy Story (1995)",Adventure|Comedy\n3,Foo,(no genres listed)\n'
+)
 
 
 def write_ml100k(folder):
@@ -38,15 +39,19 @@ def write_zip(path, top, files):
 def test_ml100k_folder(tmp_path):
     data = read_grouplens(write_ml100k(tmp_path / "ml-100k"))
     assert data.ratings.to_dict("list") == {
-        "user_id": [1, 2], "item_id": [2, 1], "rating": [5.0, 3.0],
-        "timestamp": [881250949, 891717742]}
+        "user_id": [1, 2],
+        "item_id": [2, 1],
+        "rating": [5.0, 3.0],
+        "timestamp": [881250949, 891717742],
+    }
     genres = dict(zip(data.movies["item_id"], data.movies["genres"], strict=True))
     assert genres == {1: ["Comedy"], 2: ["Action"]}
 
 
 def test_ml1m_zip_with_latin1_titles(tmp_path):
-    path = write_zip(tmp_path / "ml-1m.zip", "ml-1m",
-                     {"ratings.dat": RATINGS_1M, "movies.dat": MOVIES_1M})
+    path = write_zip(
+        tmp_path / "ml-1m.zip", "ml-1m", {"ratings.dat": RATINGS_1M, "movies.dat": MOVIES_1M}
+    )
     data = read_grouplens(path)
     assert len(data.ratings) == 3
     assert list(data.movies["title"]) == ["Heat (1995)", "Café (1996)"]
@@ -71,8 +76,9 @@ def test_unknown_layout_is_a_clear_error(tmp_path):
 
 
 def test_download_checks_the_checksum_and_caches(tmp_path):
-    archive = write_zip(tmp_path / "ml-1m.zip", "ml-1m",
-                        {"ratings.dat": RATINGS_1M, "movies.dat": MOVIES_1M})
+    archive = write_zip(
+        tmp_path / "ml-1m.zip", "ml-1m", {"ratings.dat": RATINGS_1M, "movies.dat": MOVIES_1M}
+    )
     digest = hashlib.sha256(archive.read_bytes()).hexdigest()
     cache = tmp_path / "cache"
     source = SourceConfig(kind="url", url=archive.as_uri(), sha256=digest, cache_dir=str(cache))

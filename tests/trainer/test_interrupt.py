@@ -34,19 +34,39 @@ def long_config(tmp_path: Path) -> Path:
 
 
 def start_trainer(tmp_path: Path, data: Path, uri: str, experiment: str) -> subprocess.Popen:
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("MLFLOW_", "MOVIE_GENIE_")) and k not in CLIENT_SECRETS}
-    env.update(MLFLOW_TRACKING_URI=uri, MLFLOW_EXPERIMENT_NAME=experiment,
-               MOVIE_GENIE_TRACKING_RETRY__REQUEST_TIMEOUT_SECONDS="2")
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("MLFLOW_", "MOVIE_GENIE_")) and k not in CLIENT_SECRETS
+    }
+    env.update(
+        MLFLOW_TRACKING_URI=uri,
+        MLFLOW_EXPERIMENT_NAME=experiment,
+        MOVIE_GENIE_TRACKING_RETRY__REQUEST_TIMEOUT_SECONDS="2",
+    )
     return subprocess.Popen(
-        [sys.executable, "-m", "movie_genie_trainer.train_two_tower",
-         "--config", str(long_config(tmp_path)), "--data", str(data),
-         "--out", str(tmp_path / "out")],
-        cwd=tmp_path, env=env, text=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        [
+            sys.executable,
+            "-m",
+            "movie_genie_trainer.train_two_tower",
+            "--config",
+            str(long_config(tmp_path)),
+            "--data",
+            str(data),
+            "--out",
+            str(tmp_path / "out"),
+        ],
+        cwd=tmp_path,
+        env=env,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
 
 
-def wait_for_epochs(client: MlflowClient, experiment: str, trainer: subprocess.Popen,
-                    count: int = 2) -> str:
+def wait_for_epochs(
+    client: MlflowClient, experiment: str, trainer: subprocess.Popen, count: int = 2
+) -> str:
     deadline = time.monotonic() + 240
     while time.monotonic() < deadline and trainer.poll() is None:
         found = client.get_experiment_by_name(experiment)
@@ -82,10 +102,14 @@ def test_sigterm_ends_the_run_killed_at_once(tmp_path, smoke_dir, mlflow_server)
 
 
 def test_sigterm_while_the_server_is_gone_keeps_an_outbox_that_replay_sends(
-        tmp_path, smoke_dir, postgres, s3):
-    server = MlflowServer(tmp_path / "mlflow", backend_uri=postgres.uri,
-                          artifacts_destination=f"s3://{s3.bucket}/sigterm-test",
-                          env=s3.server_env()).start()
+    tmp_path, smoke_dir, postgres, s3
+):
+    server = MlflowServer(
+        tmp_path / "mlflow",
+        backend_uri=postgres.uri,
+        artifacts_destination=f"s3://{s3.bucket}/sigterm-test",
+        env=s3.server_env(),
+    ).start()
     experiment = f"test-sigterm-outage-{uuid.uuid4().hex[:8]}"
     client = MlflowClient(server.url)
     trainer = start_trainer(tmp_path, smoke_dir, server.url, experiment)
@@ -104,7 +128,11 @@ def test_sigterm_while_the_server_is_gone_keeps_an_outbox_that_replay_sends(
         server.start()
         replayed = subprocess.run(
             [sys.executable, "-m", "movie_genie_trainer.tracking.replay", str(outbox)],
-            cwd=tmp_path, text=True, capture_output=True, timeout=300)
+            cwd=tmp_path,
+            text=True,
+            capture_output=True,
+            timeout=300,
+        )
         assert replayed.returncode == 0, replayed.stderr[-3000:]
         run = client.get_run(run_id)
         assert (run.info.status, run.data.tags["status"]) == ("KILLED", "killed")

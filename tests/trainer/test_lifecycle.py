@@ -14,8 +14,7 @@ def test_start_epochs_end_in_order():
     with training_run([recorder], **START) as run:
         run.epoch_end(1, {"val_ndcg_at_10": 0.1})
         run.epoch_end(2, {"val_ndcg_at_10": 0.2})
-        run.end(final_metrics={"ndcg_at_10": 0.2}, output_dir=None, model=None,
-                example_input=None)
+        run.end(final_metrics={"ndcg_at_10": 0.2}, output_dir=None, model=None, example_input=None)
     assert recorder.names() == ["start", "epoch", "epoch", "end"]
 
 
@@ -29,8 +28,10 @@ def test_an_exception_fails_the_run_on_every_callback_and_propagates():
 
 def test_a_run_that_never_ends_is_an_error_not_an_open_run():
     recorder = RecordingCallback()
-    with pytest.raises(RuntimeError, match="without ending the run"), \
-            training_run([recorder], **START) as run:
+    with (
+        pytest.raises(RuntimeError, match="without ending the run"),
+        training_run([recorder], **START) as run,
+    ):
         run.epoch_end(1, {})
     assert recorder.names() == ["start", "epoch", "failed"]
 
@@ -38,8 +39,10 @@ def test_a_run_that_never_ends_is_an_error_not_an_open_run():
 @pytest.mark.parametrize("late_epoch", [1, 3])
 def test_epochs_out_of_order_or_after_the_end_are_refused(late_epoch):
     recorder = RecordingCallback()
-    with pytest.raises(RuntimeError, match="reported after"), \
-            training_run([recorder], **START) as run:
+    with (
+        pytest.raises(RuntimeError, match="reported after"),
+        training_run([recorder], **START) as run,
+    ):
         run.epoch_end(2, {})
         if late_epoch == 3:
             run.end(final_metrics={}, output_dir=None, model=None, example_input=None)

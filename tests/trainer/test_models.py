@@ -24,11 +24,24 @@ TRAINERS = {
 }
 FINAL_KEYS = {
     *(f"{m}_at_{k}" for m in ("recall", "ndcg", "coverage") for k in (10, 50, 100)),
-    "num_users", "num_movies", "num_interactions", "total_parameters", "training_time_seconds",
-    "val_recall_at_10", "val_ndcg_at_10", "epochs_trained", "best_epoch",
+    "num_users",
+    "num_movies",
+    "num_interactions",
+    "total_parameters",
+    "training_time_seconds",
+    "val_recall_at_10",
+    "val_ndcg_at_10",
+    "epochs_trained",
+    "best_epoch",
 }
-EPOCH_KEYS = {"epoch", "train_loss", "val_loss", "learning_rate", "val_recall_at_10",
-              "val_ndcg_at_10"}
+EPOCH_KEYS = {
+    "epoch",
+    "train_loss",
+    "val_loss",
+    "learning_rate",
+    "val_recall_at_10",
+    "val_ndcg_at_10",
+}
 
 
 def smoke_config(name):
@@ -58,13 +71,17 @@ def test_smoke_training_lowers_the_loss_and_writes_the_run(smoke_run):
     assert metrics["total_parameters"] > 0
     history = json.loads((tmp_path / "history.json").read_text())
     assert [set(epoch) for epoch in history] == [EPOCH_KEYS] * len(history)
-    assert yaml.safe_load((tmp_path / "config.yaml").read_text())["model"] == \
-        config.model.model_dump(mode="json")
+    assert yaml.safe_load((tmp_path / "config.yaml").read_text())[
+        "model"
+    ] == config.model.model_dump(mode="json")
 
     checkpoint = torch.load(tmp_path / "model.pth", weights_only=False)
     assert checkpoint["config"]["training"]["seed"] == config.training.seed
-    model = module.build_model(config, smoke_data) if name == "two-tower" else \
-        module.BERT4Rec(config.model, smoke_data.num_items)
+    model = (
+        module.build_model(config, smoke_data)
+        if name == "two-tower"
+        else module.BERT4Rec(config.model, smoke_data.num_items)
+    )
     model.load_state_dict(checkpoint["state_dict"])
 
     assert recorder.names() == ["start"] + ["epoch"] * len(history) + ["end"]
@@ -74,10 +91,14 @@ def test_smoke_training_lowers_the_loss_and_writes_the_run(smoke_run):
     # Logged once at the end: the test metrics; validation is the per-epoch curve.
     assert end["final_metrics"] == {k: v for k, v in metrics.items() if not k.startswith("val_")}
     best = history[metrics["best_epoch"] - 1]
-    assert metrics["val_ndcg_at_10"] == best["val_ndcg_at_10"] == max(
-        epoch["val_ndcg_at_10"] for epoch in history)
-    assert all(set(call[1][1]) == EPOCH_KEYS - {"epoch"} for call in recorder.calls
-               if call[0] == "epoch")
+    assert (
+        metrics["val_ndcg_at_10"]
+        == best["val_ndcg_at_10"]
+        == max(epoch["val_ndcg_at_10"] for epoch in history)
+    )
+    assert all(
+        set(call[1][1]) == EPOCH_KEYS - {"epoch"} for call in recorder.calls if call[0] == "epoch"
+    )
     scores = end["model"](torch.from_numpy(end["example_input"]))
     assert scores.shape == (2, smoke_data.num_items + 1)
 
@@ -101,8 +122,9 @@ def test_popularity_baseline_uses_the_same_protocol(smoke_data, recorder, tmp_pa
     assert counts.sum().item() == sum(map(len, smoke_data.train))
 
 
-def test_a_crash_is_reported_to_the_callbacks_and_re_raised(smoke_data, recorder, tmp_path,
-                                                            monkeypatch):
+def test_a_crash_is_reported_to_the_callbacks_and_re_raised(
+    smoke_data, recorder, tmp_path, monkeypatch
+):
     module, config = smoke_config("bert4rec")
 
     def broken_loss(self, batch):
@@ -118,12 +140,15 @@ def test_a_crash_is_reported_to_the_callbacks_and_re_raised(smoke_data, recorder
 @pytest.mark.parametrize("loss", ["full_softmax", "in_batch"])
 def test_two_tower_one_epoch_of_steps_lowers_the_loss_on_a_fixed_batch(smoke_data, loss):
     _, config = smoke_config("two-tower")
-    config = config.model_copy(update={"model": config.model.model_copy(update={"loss": loss,
-                                                                                "dropout": 0.0})})
+    config = config.model_copy(
+        update={"model": config.model.model_copy(update={"loss": loss, "dropout": 0.0})}
+    )
     torch.manual_seed(0)
     model = train_two_tower.build_model(config, smoke_data)
-    batch = {"history": pad_left([seq[:-1] for seq in smoke_data.train], 20),
-             "target": torch.tensor([seq[-1] for seq in smoke_data.train])}
+    batch = {
+        "history": pad_left([seq[:-1] for seq in smoke_data.train], 20),
+        "target": torch.tensor([seq[-1] for seq in smoke_data.train]),
+    }
     optimizer = torch.optim.Adam(model.parameters(), lr=0.01)
     before = model.calculate_loss(batch).item()
     for _ in range(10):
@@ -137,8 +162,9 @@ def test_mask_always_hides_at_least_one_item():
     from movie_genie_trainer.models.bert4rec import cloze_batch
 
     windows = torch.tensor([[0, 0, 5, 6], [1, 2, 3, 4]])
-    batch = cloze_batch(windows, mask_token=99, mask_ratio=0.01, last_item_ratio=0.0,
-                        rng=np.random.default_rng(0))
+    batch = cloze_batch(
+        windows, mask_token=99, mask_ratio=0.01, last_item_ratio=0.0, rng=np.random.default_rng(0)
+    )
     assert ((batch["labels"] > 0).sum(dim=1) >= 1).all()
     assert (batch["sequence"][batch["labels"] > 0] == 99).all()
     assert (batch["sequence"][windows == 0] == 0).all()

@@ -18,13 +18,20 @@ from tests.trainer.dvc_workspace import dvc, dvc_env, make_workspace
 
 pytestmark = pytest.mark.slow
 
-STAGES = {"two-tower": ("two_tower_training", "two_tower", "retrieval", "movie-genie-two-tower"),
-          "bert4rec": ("bert4rec_training", "bert4rec", "ranking", "movie-genie-bert4rec"),
-          "popularity": ("baselines", "popularity", "baseline", None),
-          "ease": ("ease_baseline", "ease", "baseline", None)}
+STAGES = {
+    "two-tower": ("two_tower_training", "two_tower", "retrieval", "movie-genie-two-tower"),
+    "bert4rec": ("bert4rec_training", "bert4rec", "ranking", "movie-genie-bert4rec"),
+    "popularity": ("baselines", "popularity", "baseline", None),
+    "ease": ("ease_baseline", "ease", "baseline", None),
+}
 PER_EPOCH = ("train_loss", "val_loss", "learning_rate", "val_recall_at_10", "val_ndcg_at_10")
 FINAL = tuple(f"{m}_at_{k}" for m in ("recall", "ndcg", "coverage") for k in (10, 50, 100)) + (
-    "num_users", "num_movies", "num_interactions", "total_parameters", "training_time_seconds")
+    "num_users",
+    "num_movies",
+    "num_interactions",
+    "total_parameters",
+    "training_time_seconds",
+)
 
 
 @pytest.fixture(scope="module")
@@ -33,8 +40,13 @@ def pipeline(tmp_path_factory, mlflow_server):
     experiment = f"test-pipeline-{uuid.uuid4().hex[:8]}"
     env = dvc_env(mlflow_server.url, experiment, root)
     first = dvc(root, env, "repro")
-    return {"root": root, "env": env, "experiment": experiment, "first": first,
-            "client": MlflowClient(mlflow_server.url)}
+    return {
+        "root": root,
+        "env": env,
+        "experiment": experiment,
+        "first": first,
+        "client": MlflowClient(mlflow_server.url),
+    }
 
 
 def runs_of(pipeline) -> list:
@@ -49,21 +61,39 @@ def test_repro_logs_the_whole_contract_for_every_model(pipeline, tracking_uri, t
     assert sorted(runs) == sorted(STAGES)
     lock = yaml.safe_load((root / "dvc.lock").read_text())
     processed = next(o for o in lock["stages"]["prepare"]["outs"] if o["path"] == "data/processed")
-    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, text=True,
-                                        capture_output=True, check=True).stdout.strip()
+    head = subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=root, text=True, capture_output=True, check=True
+    ).stdout.strip()
     for model_name, (stage, folder, model_type, registered) in STAGES.items():
         run, out = runs[model_name], root / "models" / folder
         assert run.info.status == "FINISHED", model_name
         assert run.info.run_name.startswith(f"{model_name}-")
         assert run.info.artifact_uri.startswith("mlflow-artifacts:")
         tags = run.data.tags
-        assert {k: tags[k] for k in ("model_type", "model_name", "framework", "status",
-                                     "dvc_pipeline", "dvc_stage", "git_commit", "data_version",
-                                     "dataset")} == {
-            "model_type": model_type, "model_name": model_name, "framework": "pytorch",
-            "status": "inactive", "dvc_pipeline": "true", "dvc_stage": stage,
-            "git_commit": head, "data_version": f"md5:{processed['md5']}",
-            "dataset": "ml-100k-smoke"}
+        assert {
+            k: tags[k]
+            for k in (
+                "model_type",
+                "model_name",
+                "framework",
+                "status",
+                "dvc_pipeline",
+                "dvc_stage",
+                "git_commit",
+                "data_version",
+                "dataset",
+            )
+        } == {
+            "model_type": model_type,
+            "model_name": model_name,
+            "framework": "pytorch",
+            "status": "inactive",
+            "dvc_pipeline": "true",
+            "dvc_stage": stage,
+            "git_commit": head,
+            "data_version": f"md5:{processed['md5']}",
+            "dataset": "ml-100k-smoke",
+        }
 
         config = yaml.safe_load((out / "config.yaml").read_text())
         assert run.data.params["evaluation.ks"] == str(config["evaluation"]["ks"])
@@ -76,9 +106,12 @@ def test_repro_logs_the_whole_contract_for_every_model(pipeline, tracking_uri, t
         history = json.loads((out / "history.json").read_text())
         for name in PER_EPOCH:
             points = client.get_metric_history(run.info.run_id, name)
-            per_epoch = sorted((m.step, m.value) for m in points if name not in FINAL
-                               or m.value == pytest.approx(history[m.step - 1][name]))
-            assert [s for s, _ in per_epoch][:len(history)] == [h["epoch"] for h in history]
+            per_epoch = sorted(
+                (m.step, m.value)
+                for m in points
+                if name not in FINAL or m.value == pytest.approx(history[m.step - 1][name])
+            )
+            assert [s for s, _ in per_epoch][: len(history)] == [h["epoch"] for h in history]
         for name in ("train_loss", "val_loss", "learning_rate"):
             steps = [m.step for m in client.get_metric_history(run.info.run_id, name)]
             assert sorted(steps) == [h["epoch"] for h in history], (model_name, name)
@@ -97,7 +130,8 @@ def test_repro_logs_the_whole_contract_for_every_model(pipeline, tracking_uri, t
         if registered:
             assert [v.name for v in versions] == [registered]
             logged = client.search_logged_models(
-                [run.info.experiment_id], filter_string=f"source_run_id = '{run.info.run_id}'")
+                [run.info.experiment_id], filter_string=f"source_run_id = '{run.info.run_id}'"
+            )
             assert len(logged) == 1 and logged[0].tags["model_type"] == model_type
             assert versions[0].source == f"models:/{logged[0].model_id}"
             files = {a.path for a in client.list_logged_model_artifacts(logged[0].model_id)}
@@ -116,8 +150,9 @@ def test_dvc_metrics_params_and_plots_commands_work(pipeline):
     shown = json.loads(dvc(root, env, "metrics", "show", "--json").stdout)
     metrics = next(iter(shown.values()))["data"]
     assert set(metrics) == {f"models/{f}/metrics.json" for _, f, _, _ in STAGES.values()}
-    assert "configs/bert4rec.yaml" in json.loads(dvc(root, env, "params", "diff", "--all",
-                                                     "--json").stdout)
+    assert "configs/bert4rec.yaml" in json.loads(
+        dvc(root, env, "params", "diff", "--all", "--json").stdout
+    )
     dvc(root, env, "plots", "show", "-o", "plots")
     assert "two_tower/history.json" in (root / "plots" / "index.html").read_text()
 
@@ -136,7 +171,8 @@ def test_unchanged_repro_runs_nothing_and_one_param_reruns_one_stage(pipeline):
     config_path.write_text(yaml.safe_dump(config))
     third = dvc(root, env, "repro")
     assert [line for line in third.stdout.splitlines() if line.startswith("Running stage")] == [
-        "Running stage 'bert4rec_training':"]
+        "Running stage 'bert4rec_training':"
+    ]
     new = [run for run in runs_of(pipeline) if run.info.run_id not in before]
     assert [run.data.tags["model_name"] for run in new] == ["bert4rec"]
     assert new[0].data.params["training.learning_rate"] == "0.004"

@@ -28,8 +28,9 @@ def epochs_logged(client: MlflowClient, experiment: str) -> tuple[str | None, in
         runs = client.search_runs([found.experiment_id]) if found else []
         if not runs:
             return None, 0
-        return runs[0].info.run_id, len(client.get_metric_history(runs[0].info.run_id,
-                                                                  "train_loss"))
+        return runs[0].info.run_id, len(
+            client.get_metric_history(runs[0].info.run_id, "train_loss")
+        )
     except Exception:  # noqa: BLE001 - the server may be starting
         return None, 0
 
@@ -37,9 +38,12 @@ def epochs_logged(client: MlflowClient, experiment: str) -> tuple[str | None, in
 def test_a_server_killed_mid_training_loses_nothing(tmp_path, postgres, s3, monkeypatch):
     for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "MLFLOW_S3_ENDPOINT_URL"):
         monkeypatch.delenv(name, raising=False)
-    server = MlflowServer(tmp_path / "mlflow", backend_uri=postgres.uri,
-                          artifacts_destination=f"s3://{s3.bucket}/outage-test",
-                          env=s3.server_env()).start()
+    server = MlflowServer(
+        tmp_path / "mlflow",
+        backend_uri=postgres.uri,
+        artifacts_destination=f"s3://{s3.bucket}/outage-test",
+        env=s3.server_env(),
+    ).start()
     root = make_workspace(tmp_path / "ws")
     config_path = root / "configs" / "two_tower.yaml"
     config = yaml.safe_load(config_path.read_text())
@@ -48,9 +52,14 @@ def test_a_server_killed_mid_training_loses_nothing(tmp_path, postgres, s3, monk
     experiment = f"test-outage-{uuid.uuid4().hex[:8]}"
     client = MlflowClient(server.url)
     stage = subprocess.Popen(
-        [str(VENV_BIN / "dvc"), "repro", "two_tower_training"], cwd=root, text=True,
-        env=dvc_env(server.url, experiment, root), stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT, start_new_session=True)
+        [str(VENV_BIN / "dvc"), "repro", "two_tower_training"],
+        cwd=root,
+        text=True,
+        env=dvc_env(server.url, experiment, root),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     try:
         deadline = time.monotonic() + 240
         run_id, seen = None, 0
@@ -73,7 +82,8 @@ def test_a_server_killed_mid_training_loses_nothing(tmp_path, postgres, s3, monk
             points = client.get_metric_history(run_id, name)
             assert sorted(m.step for m in points) == [h["epoch"] for h in history], name
             assert {m.step: m.value for m in points} == pytest.approx(
-                {h["epoch"]: h[name] for h in history})
+                {h["epoch"]: h[name] for h in history}
+            )
         validation = client.get_metric_history(run_id, "val_ndcg_at_10")
         assert sorted(m.step for m in validation) == [h["epoch"] for h in history]
         assert len(client.get_metric_history(run_id, "ndcg_at_10")) == 1  # test, read once

@@ -14,15 +14,25 @@ from movie_genie_trainer.data.sources import load_source, read_recbole_ml100k
 def movielens(rows):
     ratings = pd.DataFrame(rows, columns=["user_id", "item_id", "rating", "timestamp"])
     items = sorted(ratings["item_id"].unique())
-    movies = pd.DataFrame({"item_id": items, "title": [f"m{i}" for i in items],
-                           "genres": [["Drama"] for _ in items]})
+    movies = pd.DataFrame(
+        {"item_id": items, "title": [f"m{i}" for i in items], "genres": [["Drama"] for _ in items]}
+    )
     return MovieLens(ratings.astype({"rating": float}), movies)
 
 
 ROWS = [  # user 7 has three items at the same second; user 9 rates item 30 twice
-    (7, 50, 4, 100), (7, 40, 3, 100), (7, 60, 5, 100), (7, 10, 2, 50), (7, 20, 1, 200),
-    (9, 30, 5, 10), (9, 10, 4, 20), (9, 30, 3, 30), (9, 20, 2, 40), (9, 40, 1, 50),
-    (11, 10, 5, 1), (11, 20, 5, 2),  # too short for leave-one-out: dropped
+    (7, 50, 4, 100),
+    (7, 40, 3, 100),
+    (7, 60, 5, 100),
+    (7, 10, 2, 50),
+    (7, 20, 1, 200),
+    (9, 30, 5, 10),
+    (9, 10, 4, 20),
+    (9, 30, 3, 30),
+    (9, 20, 2, 40),
+    (9, 40, 1, 50),
+    (11, 10, 5, 1),
+    (11, 20, 5, 2),  # too short for leave-one-out: dropped
 ]
 
 
@@ -39,7 +49,12 @@ def test_ties_in_time_keep_the_source_order_never_item_id():
     # The same ratings with the burst written the other way round read the other way round.
     burst_reversed = [ROWS[2], ROWS[1], ROWS[0], *ROWS[3:]]
     assert item_ids(build_tables(movielens(burst_reversed), DataConfig()), 0) == [
-        10, 60, 40, 50, 20]
+        10,
+        60,
+        40,
+        50,
+        20,
+    ]
 
 
 def test_tie_rule_on_a_tiny_grouplens_file(tmp_path):
@@ -47,10 +62,13 @@ def test_tie_rule_on_a_tiny_grouplens_file(tmp_path):
     highest id (the leak issue 12 measured)."""
     folder = tmp_path / "ml-100k"
     folder.mkdir()
-    (folder / "u.data").write_text("1\t3\t4\t500\n1\t1\t4\t100\n1\t9\t5\t900\n"
-                                   "1\t7\t3\t900\n1\t2\t3\t900\n")
-    (folder / "u.item").write_text("".join(f"{i}|Movie {i} (1999)|01-Jan-1999||x|0|1\n"
-                                           for i in (1, 2, 3, 7, 9)), encoding="latin-1")
+    (folder / "u.data").write_text(
+        "1\t3\t4\t500\n1\t1\t4\t100\n1\t9\t5\t900\n1\t7\t3\t900\n1\t2\t3\t900\n"
+    )
+    (folder / "u.item").write_text(
+        "".join(f"{i}|Movie {i} (1999)|01-Jan-1999||x|0|1\n" for i in (1, 2, 3, 7, 9)),
+        encoding="latin-1",
+    )
     (folder / "u.genre").write_text("unknown|0\nDrama|1\n\n")
     config = DataConfig.model_validate({"source": {"kind": "local", "path": str(folder)}})
     tables = build_tables(load_source(config.source), config)
@@ -70,7 +88,10 @@ def test_split_holds_out_the_last_two_items(tmp_path):
 def test_ml100k_from_the_recbole_wheel_never_leaks_held_out_items(tmp_path):
     stats = write_processed(read_recbole_ml100k(), DataConfig(), tmp_path)
     assert (stats["num_users"], stats["num_movies"], stats["num_interactions"]) == (
-        943, 1682, 100000)
+        943,
+        1682,
+        100000,
+    )
     assert json.loads((tmp_path / "stats.json").read_text()) == stats
     data = load_processed(tmp_path)
     for train, val, test in zip(data.train, data.val_items, data.test_items, strict=True):

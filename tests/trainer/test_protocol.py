@@ -23,19 +23,21 @@ def test_two_tower_trains_on_every_step_of_the_training_items_only(smoke_data):
     examples = NextItemExamples(smoke_data.train, length=20)
     assert len(examples) == sum(len(s) - 1 for s in smoke_data.train)  # every next-item step
     for batch in examples.batches(64, np.random.default_rng(0)):
-        for user, history, target in zip(batch["users"], batch["history"], batch["target"],
-                                         strict=True):
+        for user, history, target in zip(
+            batch["users"], batch["history"], batch["target"], strict=True
+        ):
             seq = smoke_data.train[int(user)]
             seen = set(history[history > 0].tolist()) | {int(target)}
             assert seen <= set(seq.tolist())
             assert not seen & held_out(smoke_data, int(user))
             position = int(np.flatnonzero(seq == int(target))[0])  # items are unique per user
-            assert history[history > 0].tolist() == seq[max(0, position - 20):position].tolist()
+            assert history[history > 0].tolist() == seq[max(0, position - 20) : position].tolist()
 
 
 def test_bert4rec_windows_tile_the_whole_training_history_only(smoke_data):
-    users, windows = tiling_windows(smoke_data.train, length=20, stride=10,
-                                    rng=np.random.default_rng(1))
+    users, windows = tiling_windows(
+        smoke_data.train, length=20, stride=10, rng=np.random.default_rng(1)
+    )
     for user in range(smoke_data.num_users):
         rows = windows[users == user]
         covered = set(rows[rows > 0].tolist())
@@ -88,20 +90,22 @@ def epoch_batches(trainer, schema, filename, data, monkeypatch, tmp_path):
     return captured
 
 
-def test_two_tower_batches_hold_only_each_users_training_items(smoke_data, monkeypatch,
-                                                               tmp_path):
-    batches = epoch_batches(train_two_tower, TwoTowerConfig, "two_tower.yaml", smoke_data,
-                            monkeypatch, tmp_path)
+def test_two_tower_batches_hold_only_each_users_training_items(smoke_data, monkeypatch, tmp_path):
+    batches = epoch_batches(
+        train_two_tower, TwoTowerConfig, "two_tower.yaml", smoke_data, monkeypatch, tmp_path
+    )
     for batch in batches:
-        for user, history, target in zip(batch["users"], batch["history"], batch["target"],
-                                         strict=True):
+        for user, history, target in zip(
+            batch["users"], batch["history"], batch["target"], strict=True
+        ):
             items = set(history[history > 0].tolist()) | {int(target)}
             assert items <= set(smoke_data.train[int(user)].tolist())
 
 
 def test_bert4rec_batches_are_slices_of_training_sequences(smoke_data, monkeypatch, tmp_path):
-    batches = epoch_batches(train_bert4rec, Bert4RecConfig, "bert4rec.yaml", smoke_data,
-                            monkeypatch, tmp_path)
+    batches = epoch_batches(
+        train_bert4rec, Bert4RecConfig, "bert4rec.yaml", smoke_data, monkeypatch, tmp_path
+    )
     sequences = ["," + ",".join(map(str, seq.tolist())) + "," for seq in smoke_data.train]
     for batch in batches:
         windows = torch.where(batch["labels"] > 0, batch["labels"], batch["sequence"])
@@ -133,17 +137,35 @@ def test_fit_counts_the_batches_it_is_given(smoke_data, tmp_path):
     """7 batches an epoch (not users / batch_size): the cosine schedule's progress after epoch
     1 of 4 must be exactly a quarter."""
     config = load_config(CONFIGS / "smoke" / "two_tower.yaml", TwoTowerConfig)
-    config = config.model_copy(update={"training": config.training.model_copy(update={
-        "epochs": 4, "warmup_epochs": 0, "min_lr_ratio": 0.0, "early_stopping_patience": 10,
-        "learning_rate": 0.1, "batch_size": 1000})})
+    config = config.model_copy(
+        update={
+            "training": config.training.model_copy(
+                update={
+                    "epochs": 4,
+                    "warmup_epochs": 0,
+                    "min_lr_ratio": 0.0,
+                    "early_stopping_patience": 10,
+                    "learning_rate": 0.1,
+                    "batch_size": 1000,
+                }
+            )
+        }
+    )
     calls = []
 
     def make_batches(rng):
         calls.append(1)
         return [{"target": torch.tensor([1, 2])} for _ in range(7)]
 
-    result = training.fit(CountingModel(smoke_data.num_items), smoke_data, model_name="two-tower",
-                          config=config, make_batches=make_batches, out=tmp_path, callbacks=[])
+    result = training.fit(
+        CountingModel(smoke_data.num_items),
+        smoke_data,
+        model_name="two-tower",
+        config=config,
+        make_batches=make_batches,
+        out=tmp_path,
+        callbacks=[],
+    )
     assert len(calls) == 4  # one list per epoch, the first one trained on too
     rates = [epoch["learning_rate"] for epoch in result.history]
     expected = [0.1 * 0.5 * (1 + math.cos(math.pi * e / 4)) for e in (1, 2, 3, 4)]

@@ -22,32 +22,48 @@ OUTBOX = "models/two_tower/tracking-outbox.json"
 
 
 def replay(root, env, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "movie_genie_trainer.tracking.replay", *args],
-                          cwd=root, env=env, text=True, capture_output=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "movie_genie_trainer.tracking.replay", *args],
+        cwd=root,
+        env=env,
+        text=True,
+        capture_output=True,
+        timeout=300,
+    )
 
 
 def server_state(client: MlflowClient, run_id: str) -> dict:
     """Everything a replay could add to or change on the server for this run."""
     run = client.get_run(run_id)
-    metrics = {name: sorted((m.step, m.timestamp, m.value)
-                            for m in client.get_metric_history(run_id, name))
-               for name in run.data.metrics}
+    metrics = {
+        name: sorted(
+            (m.step, m.timestamp, m.value) for m in client.get_metric_history(run_id, name)
+        )
+        for name in run.data.metrics
+    }
     models = client.search_logged_models([run.info.experiment_id])
-    return {"info": (run.info.status, run.info.start_time, run.info.end_time),
-            "params": run.data.params, "tags": run.data.tags, "metrics": metrics,
-            "artifacts": sorted(a.path for a in client.list_artifacts(run_id)),
-            "models": sorted(m.model_id for m in models),
-            "versions": sorted(v.version for v in client.search_model_versions(
-                f"run_id = '{run_id}'"))}
+    return {
+        "info": (run.info.status, run.info.start_time, run.info.end_time),
+        "params": run.data.params,
+        "tags": run.data.tags,
+        "metrics": metrics,
+        "artifacts": sorted(a.path for a in client.list_artifacts(run_id)),
+        "models": sorted(m.model_id for m in models),
+        "versions": sorted(v.version for v in client.search_model_versions(f"run_id = '{run_id}'")),
+    }
 
 
 def test_a_stage_logged_while_the_server_was_down_is_replayed_exactly_once(
-        tmp_path, postgres, s3, monkeypatch):
+    tmp_path, postgres, s3, monkeypatch
+):
     for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "MLFLOW_S3_ENDPOINT_URL"):
         monkeypatch.delenv(name, raising=False)
-    server = MlflowServer(tmp_path / "mlflow", backend_uri=postgres.uri,
-                          artifacts_destination=f"s3://{s3.bucket}/replay-test",
-                          env=s3.server_env())  # not started: down for the whole stage
+    server = MlflowServer(
+        tmp_path / "mlflow",
+        backend_uri=postgres.uri,
+        artifacts_destination=f"s3://{s3.bucket}/replay-test",
+        env=s3.server_env(),
+    )  # not started: down for the whole stage
     root = make_workspace(tmp_path / "ws")
     experiment = f"test-replay-{uuid.uuid4().hex[:8]}"
     env = dvc_env(server.url, experiment, root)
@@ -56,11 +72,15 @@ def test_a_stage_logged_while_the_server_was_down_is_replayed_exactly_once(
 
     failed = dvc(root, env, "repro", "two_tower_training", check=False)
     assert failed.returncode != 0
-    lines = [line for line in (failed.stdout + failed.stderr).splitlines()
-             if "movie_genie_trainer.tracking.replay" in line]
+    lines = [
+        line
+        for line in (failed.stdout + failed.stderr).splitlines()
+        if "movie_genie_trainer.tracking.replay" in line
+    ]
     assert len(lines) == 1, failed.stderr[-3000:]
     assert lines[0].startswith("two-tower: MLflow at ") and lines[0].endswith(
-        f"python -m movie_genie_trainer.tracking.replay {OUTBOX}")
+        f"python -m movie_genie_trainer.tracking.replay {OUTBOX}"
+    )
     history = json.loads((root / "models/two_tower/history.json").read_text())
 
     server.start()
@@ -76,7 +96,8 @@ def test_a_stage_logged_while_the_server_was_down_is_replayed_exactly_once(
             points = client.get_metric_history(run.info.run_id, name)
             assert sorted(m.step for m in points) == [h["epoch"] for h in history], name
         assert {"model.pth", "metrics.json", "history.json", "config.yaml"} <= {
-            a.path for a in client.list_artifacts(run.info.run_id)}
+            a.path for a in client.list_artifacts(run.info.run_id)
+        }
         versions = client.search_model_versions(f"run_id = '{run.info.run_id}'")
         assert [v.name for v in versions] == ["movie-genie-two-tower"]
         assert not (root / OUTBOX).exists()

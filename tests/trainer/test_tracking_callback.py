@@ -27,12 +27,15 @@ def tracking_config(tmp_path, monkeypatch):
     path.write_text(
         "registered_models:\n"
         f"  two-tower: test-tracking-two-tower-{suffix}\n"
-        "retry:\n  request_timeout_seconds: 5\n  flush_timeout_seconds: 60\n")
+        "retry:\n  request_timeout_seconds: 5\n  flush_timeout_seconds: 60\n"
+    )
     monkeypatch.setenv("MOVIE_GENIE_MLFLOW_CONFIG", str(path))
     monkeypatch.setenv("MLFLOW_EXPERIMENT_NAME", f"test-tracking-{suffix}")
     monkeypatch.delenv("DVC_STAGE", raising=False)
-    return {"experiment": f"test-tracking-{suffix}",
-            "registered": f"test-tracking-two-tower-{suffix}"}
+    return {
+        "experiment": f"test-tracking-{suffix}",
+        "registered": f"test-tracking-two-tower-{suffix}",
+    }
 
 
 def only_run(client: MlflowClient, experiment: str):
@@ -51,10 +54,17 @@ def test_a_run_logs_everything_the_contract_names(tracking_uri, tracking_config,
     assert run.info.status == "FINISHED"
     assert run.info.run_name.startswith("two-tower-") and len(run.info.run_name) == 25
     tags = run.data.tags
-    assert {k: tags[k] for k in ("model_type", "model_name", "framework", "status",
-                                 "dvc_pipeline", "dataset")} == {
-        "model_type": "retrieval", "model_name": "two-tower", "framework": "pytorch",
-        "status": "inactive", "dvc_pipeline": "false", "dataset": "tiny"}
+    assert {
+        k: tags[k]
+        for k in ("model_type", "model_name", "framework", "status", "dvc_pipeline", "dataset")
+    } == {
+        "model_type": "retrieval",
+        "model_name": "two-tower",
+        "framework": "pytorch",
+        "status": "inactive",
+        "dvc_pipeline": "false",
+        "dataset": "tiny",
+    }
     assert len(tags["git_commit"]) == 40 and tags["data_version"]
     params = run.data.params
     assert params["model.embedding_dim"] == "8" and params["training.learning_rate"] == "0.01"
@@ -89,8 +99,9 @@ def test_a_run_logs_everything_the_contract_names(tracking_uri, tracking_config,
 
 def test_a_crash_ends_the_run_failed_with_the_error(tracking_uri, tracking_config, tmp_path):
     with pytest.raises(RuntimeError, match="diverged at epoch 3"):
-        tiny_training.train(callbacks_for("two-tower", tiny_training.CONFIG), tmp_path / "out",
-                            fail_at=3)
+        tiny_training.train(
+            callbacks_for("two-tower", tiny_training.CONFIG), tmp_path / "out", fail_at=3
+        )
     client = MlflowClient(tracking_uri)
     run = only_run(client, tracking_config["experiment"])
     assert run.info.status == "FAILED"
@@ -102,7 +113,8 @@ def test_a_crash_ends_the_run_failed_with_the_error(tracking_uri, tracking_confi
 
 
 def test_a_server_that_never_answers_fails_the_run_and_keeps_the_metrics(
-        tracking_config, tmp_path, monkeypatch):
+    tracking_config, tmp_path, monkeypatch
+):
     monkeypatch.setenv("MLFLOW_TRACKING_URI", f"http://127.0.0.1:{free_port()}")
     monkeypatch.setenv("MOVIE_GENIE_TRACKING_RETRY__FLUSH_TIMEOUT_SECONDS", "4")
     out = tmp_path / "out"
@@ -127,8 +139,9 @@ def test_tracking_is_off_without_a_uri(monkeypatch, tmp_path, capsys):
     assert "tracking: off" in capsys.readouterr().out
 
 
-def test_final_metrics_in_the_same_millisecond_as_the_last_epoch(tracking_uri, tracking_config,
-                                                                  tmp_path, monkeypatch):
+def test_final_metrics_in_the_same_millisecond_as_the_last_epoch(
+    tracking_uri, tracking_config, tmp_path, monkeypatch
+):
     """The clock stands still (a fast machine): the final metrics share the last epoch's step
     and would share its timestamp, which MLflow's logged-model metric key refuses."""
     import time as real_time

@@ -10,12 +10,20 @@ import torch
 from movie_genie_trainer.training import training_run
 from torch import nn
 
-CONFIG = {"model": {"embedding_dim": 8, "num_layers": 1},
-          "training": {"epochs": 3, "learning_rate": 0.01, "batch_size": 4},
-          "evaluation": {"ks": [10, 50, 100]}}
+CONFIG = {
+    "model": {"embedding_dim": 8, "num_layers": 1},
+    "training": {"epochs": 3, "learning_rate": 0.01, "batch_size": 4},
+    "evaluation": {"ks": [10, 50, 100]},
+}
 STATS = {"dataset": "tiny", "num_users": 5, "num_movies": 20, "num_interactions": 60}
-FINAL = {**{f"{m}_at_{k}": 0.1 * i for i, (m, k) in enumerate(
-    (m, k) for m in ("recall", "ndcg", "coverage") for k in (10, 50, 100))}}
+FINAL = {
+    **{
+        f"{m}_at_{k}": 0.1 * i
+        for i, (m, k) in enumerate(
+            (m, k) for m in ("recall", "ndcg", "coverage") for k in (10, 50, 100)
+        )
+    }
+}
 
 
 class TinySequenceModel(nn.Module):
@@ -28,9 +36,17 @@ class TinySequenceModel(nn.Module):
         return self.output(self.embedding(items).mean(dim=1))
 
 
-def train(callbacks, out_dir: Path, epochs: int = 3, fail_at: int | None = None, *,
-          model_name: str = "two-tower", config: dict = CONFIG,
-          final: dict[str, float] = FINAL, val_ndcg_at_10: float = 0.015) -> list[dict]:
+def train(
+    callbacks,
+    out_dir: Path,
+    epochs: int = 3,
+    fail_at: int | None = None,
+    *,
+    model_name: str = "two-tower",
+    config: dict = CONFIG,
+    final: dict[str, float] = FINAL,
+    val_ndcg_at_10: float = 0.015,
+) -> list[dict]:
     """Train for ``epochs``, write the CLI's output files, call every hook in the CLI's order;
     ``fail_at`` crashes at that epoch (the hooks see it, then it is raised). The validation
     curve climbs linearly to ``val_ndcg_at_10`` at the last epoch."""
@@ -39,8 +55,13 @@ def train(callbacks, out_dir: Path, epochs: int = 3, fail_at: int | None = None,
     optimizer = torch.optim.SGD(model.parameters(), lr=0.01)
     items, targets = torch.randint(0, 20, (16, 5)), torch.randint(0, 20, (16,))
     history = []
-    with training_run(callbacks, model_name=model_name, config=config, dataset_stats=STATS,
-                      total_parameters=sum(p.numel() for p in model.parameters())) as run:
+    with training_run(
+        callbacks,
+        model_name=model_name,
+        config=config,
+        dataset_stats=STATS,
+        total_parameters=sum(p.numel() for p in model.parameters()),
+    ) as run:
         for epoch in range(1, epochs + 1):
             if epoch == fail_at:
                 raise RuntimeError(f"diverged at epoch {epoch}")
@@ -48,10 +69,13 @@ def train(callbacks, out_dir: Path, epochs: int = 3, fail_at: int | None = None,
             optimizer.zero_grad()
             loss.backward()
             optimizer.step()
-            metrics = {"train_loss": loss.item(), "val_loss": loss.item() + 0.1,
-                       "learning_rate": 0.01 / epoch,
-                       "val_recall_at_10": 2 * val_ndcg_at_10 * epoch / epochs,
-                       "val_ndcg_at_10": val_ndcg_at_10 * epoch / epochs}
+            metrics = {
+                "train_loss": loss.item(),
+                "val_loss": loss.item() + 0.1,
+                "learning_rate": 0.01 / epoch,
+                "val_recall_at_10": 2 * val_ndcg_at_10 * epoch / epochs,
+                "val_ndcg_at_10": val_ndcg_at_10 * epoch / epochs,
+            }
             history.append({"epoch": epoch, **metrics})
             run.epoch_end(epoch, metrics)
         out_dir.mkdir(parents=True, exist_ok=True)

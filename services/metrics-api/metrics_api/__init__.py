@@ -49,8 +49,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     store = StoreReader(app.config["STORE_URI"]) if app.config["STORE_URI"] else None
     cache = RunCache(tracking, champions, app.config, store)
     calls = BoundedCalls(CALL_THREADS, app.config["MLFLOW_WAIT_SECONDS"])
-    app.extensions["metrics_api"] = SimpleNamespace(tracking=tracking, cache=cache,
-                                                    champions=champions, calls=calls)
+    app.extensions["metrics_api"] = SimpleNamespace(
+        tracking=tracking, cache=cache, champions=champions, calls=calls
+    )
     _log_start(app, tracking)
     if app.config["CACHE_WARM_ON_START"]:
         cache.warm()
@@ -60,16 +61,23 @@ def create_app(test_config: dict | None = None) -> Flask:
 def _log_start(app: Flask, tracking: Tracking) -> None:
     """SYSTEM.md: on start, say what is served and whether MLflow answers."""
     if not logging.getLogger().handlers and not log.handlers:
-        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: "
-                                                       "%(message)s")
+        logging.basicConfig(
+            level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+        )
     log.setLevel(logging.INFO)
-    routes = sorted(f"{','.join(sorted(r.methods - {'HEAD', 'OPTIONS'}))} {r.rule}"
-                    for r in app.url_map.iter_rules() if r.endpoint != "static")
-    log.info("tracking URI %s (MLflow %s) as %s; experiment %r; promotion by people (their MLflow "
-             "accounts), by token %s; CORS origins %s",
-             public_uri(tracking.uri), "answers" if tracking.reachable() else "DOES NOT ANSWER",
-             app.config["TRACKING_USERNAME"] or "anonymous",
-             app.config["EXPERIMENT_NAME"],
-             "on" if app.config["PROMOTE_TOKEN"] else "off (no METRICS_API_PROMOTE_TOKEN)",
-             ",".join(app.config["CORS_ORIGINS"]) or "none")
+    routes = sorted(
+        f"{','.join(sorted(r.methods - {'HEAD', 'OPTIONS'}))} {r.rule}"
+        for r in app.url_map.iter_rules()
+        if r.endpoint != "static"
+    )
+    log.info(
+        "tracking URI %s (MLflow %s) as %s; experiment %r; promotion by people (their MLflow "
+        "accounts), by token %s; CORS origins %s",
+        public_uri(tracking.uri),
+        "answers" if tracking.reachable() else "DOES NOT ANSWER",
+        app.config["TRACKING_USERNAME"] or "anonymous",
+        app.config["EXPERIMENT_NAME"],
+        "on" if app.config["PROMOTE_TOKEN"] else "off (no METRICS_API_PROMOTE_TOKEN)",
+        ",".join(app.config["CORS_ORIGINS"]) or "none",
+    )
     log.info("routes: %s", "; ".join(routes))

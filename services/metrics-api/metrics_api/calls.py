@@ -26,7 +26,9 @@ class BoundedCalls:
         if pending:
             for future in pending:
                 future.cancel()  # those not started yet never reach MLflow
-            raise TrackingUnavailable(f"MLflow tracking server did not answer {len(pending)} of "
-                                      f"{len(futures)} "
-                                      f"calls within {self.deadline:g} s")
+            raise TrackingUnavailable(
+                f"MLflow tracking server did not answer {len(pending)} of "
+                f"{len(futures)} "
+                f"calls within {self.deadline:g} s"
+            )
         return [future.result() for future in futures]  # re-raises a call's ApiError

@@ -49,10 +49,20 @@ STANDARD_ENV = {
     "MLFLOW_UI_URL": "MLFLOW_UI_URL",
     "CORS_ORIGINS": "CORS_ORIGINS",
 }
-MLFLOW_CLIENT_ENV = ("MLFLOW_HTTP_REQUEST_MAX_RETRIES", "MLFLOW_HTTP_REQUEST_TIMEOUT",
-                     "MLFLOW_HTTP_REQUEST_BACKOFF_FACTOR", "MLFLOW_HTTP_REQUEST_BACKOFF_JITTER")
-FLOAT_KEYS = ("CACHE_REFRESH_SECONDS", "CACHE_MAX_AGE_SECONDS", "CACHE_RESYNC_SECONDS",
-              "CACHE_OVERLAP_SECONDS", "MLFLOW_WAIT_SECONDS", "STALE_AFTER_SECONDS")
+MLFLOW_CLIENT_ENV = (
+    "MLFLOW_HTTP_REQUEST_MAX_RETRIES",
+    "MLFLOW_HTTP_REQUEST_TIMEOUT",
+    "MLFLOW_HTTP_REQUEST_BACKOFF_FACTOR",
+    "MLFLOW_HTTP_REQUEST_BACKOFF_JITTER",
+)
+FLOAT_KEYS = (
+    "CACHE_REFRESH_SECONDS",
+    "CACHE_MAX_AGE_SECONDS",
+    "CACHE_RESYNC_SECONDS",
+    "CACHE_OVERLAP_SECONDS",
+    "MLFLOW_WAIT_SECONDS",
+    "STALE_AFTER_SECONDS",
+)
 
 
 class ConfigError(ValueError):
@@ -90,12 +100,15 @@ def _check(config) -> None:
     if not str(config["TRACKING_URI"]).strip():
         raise ConfigError("MLFLOW_TRACKING_URI is empty")
     if not re.fullmatch(r"[A-Za-z0-9_.\-]*", str(config["REGISTERED_MODEL_PREFIX"])):
-        raise ConfigError("METRICS_API_REGISTERED_MODEL_PREFIX may hold only letters, digits, "
-                          f"'_', '.' and '-', got {config['REGISTERED_MODEL_PREFIX']!r}")
+        raise ConfigError(
+            "METRICS_API_REGISTERED_MODEL_PREFIX may hold only letters, digits, "
+            f"'_', '.' and '-', got {config['REGISTERED_MODEL_PREFIX']!r}"
+        )
     config["STATE_DIR"] = str(config["STATE_DIR"] or "")
     config["STORE_URI"] = str(config["STORE_URI"] or "")
     if config["STORE_URI"] and not config["STORE_URI"].startswith(
-            ("postgresql://", "postgresql+psycopg2://", "sqlite:///")):
+        ("postgresql://", "postgresql+psycopg2://", "sqlite:///")
+    ):
         raise ConfigError("METRICS_API_STORE_URI must be a postgresql:// or sqlite:/// URI")
     config["MLFLOW_UI_URL"] = config["MLFLOW_UI_URL"] or config["TRACKING_URI"]
     # Secrets (the token, the MLflow service account) through pydantic-settings: settings.py.

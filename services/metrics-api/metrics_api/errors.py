@@ -13,8 +13,13 @@ log = logging.getLogger(__name__)
 class ApiError(Exception):
     status = 400
 
-    def __init__(self, message: str, status: int | None = None,
-                 headers: dict[str, str] | None = None, details: dict | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        status: int | None = None,
+        headers: dict[str, str] | None = None,
+        details: dict | None = None,
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.status = status or self.status
@@ -79,8 +84,11 @@ def register(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         # Keep headers such as Allow (405) but replace the HTML body.
-        headers = {k: v for k, v in error.get_response().headers.items()
-                   if k.lower() not in ("content-type", "content-length")}
+        headers = {
+            k: v
+            for k, v in error.get_response().headers.items()
+            if k.lower() not in ("content-type", "content-length")
+        }
         return error_response(error.description or error.name, error.code or 500, headers)
 
     @app.errorhandler(RecursionError)

@@ -15,10 +15,13 @@ PATH_PARAMS = {
     "name": {"type": "string", "pattern": s.METRIC_PATTERN, "maxLength": 250},
 }
 ERRORS = {
-    400: "invalid input", 401: "missing or wrong bearer token", 403: "promotion is switched off",
+    400: "invalid input",
+    401: "missing or wrong bearer token",
+    403: "promotion is switched off",
     404: "unknown run, metric or experiment",
     409: "run cannot be promoted (not finished, no registered version, another experiment)",
-    413: "body larger than 1 MiB", 502: "MLflow answered with an unexpected error",
+    413: "body larger than 1 MiB",
+    502: "MLflow answered with an unexpected error",
     503: "MLflow tracking server unavailable or still loading (see Retry-After)",
 }
 
@@ -26,26 +29,80 @@ CSV = "text/csv"  # a response that is not JSON
 
 # (method, path, summary, query model, body model, response model, error statuses)
 OPERATIONS = [
-    ("get", "/api/health", "Liveness and whether MLflow answers", None, None, s.HealthResponse,
-     ()),
+    ("get", "/api/health", "Liveness and whether MLflow answers", None, None, s.HealthResponse, ()),
     ("get", "/api/openapi.json", "This document", None, None, None, ()),
-    ("get", "/api/models/experiments", "Active experiments", None, None, s.ExperimentsResponse,
-     (502, 503)),
-    ("get", "/api/models/runs", "Runs, filtered, ordered and paged", s.RunsQuery, None,
-     s.RunsResponse, (400, 404, 502, 503)),
-    ("get", "/api/models/runs/{run_id}", "One run", None, None, s.RunResponse,
-     (400, 404, 502, 503)),
-    ("get", "/api/models/runs.csv", "Every matching run as CSV, streamed", s.RunsCsvQuery,
-     None, CSV, (400, 404, 502, 503)),
-    ("get", "/api/models/runs/{run_id}/metrics/{name}/history", "A metric's history by step",
-     None, None, s.HistoryResponse, (400, 404, 502, 503)),
-    ("post", "/api/models/compare", "Several runs side by side, with histories on request", None,
-     s.CompareRequest, s.CompareResponse, (400, 404, 413, 502, 503)),
-    ("get", "/api/models/summary", "Counts, latest run per model, best run per type",
-     s.SummaryQuery, None, s.SummaryResponse, (400, 404, 502, 503)),
-    ("post", "/api/models/runs/{run_id}/promote",
-     "Make a run's registered version the champion (the run shows as active)", None, None,
-     s.PromotionResponse, (400, 401, 403, 404, 409, 502, 503)),
+    (
+        "get",
+        "/api/models/experiments",
+        "Active experiments",
+        None,
+        None,
+        s.ExperimentsResponse,
+        (502, 503),
+    ),
+    (
+        "get",
+        "/api/models/runs",
+        "Runs, filtered, ordered and paged",
+        s.RunsQuery,
+        None,
+        s.RunsResponse,
+        (400, 404, 502, 503),
+    ),
+    (
+        "get",
+        "/api/models/runs/{run_id}",
+        "One run",
+        None,
+        None,
+        s.RunResponse,
+        (400, 404, 502, 503),
+    ),
+    (
+        "get",
+        "/api/models/runs.csv",
+        "Every matching run as CSV, streamed",
+        s.RunsCsvQuery,
+        None,
+        CSV,
+        (400, 404, 502, 503),
+    ),
+    (
+        "get",
+        "/api/models/runs/{run_id}/metrics/{name}/history",
+        "A metric's history by step",
+        None,
+        None,
+        s.HistoryResponse,
+        (400, 404, 502, 503),
+    ),
+    (
+        "post",
+        "/api/models/compare",
+        "Several runs side by side, with histories on request",
+        None,
+        s.CompareRequest,
+        s.CompareResponse,
+        (400, 404, 413, 502, 503),
+    ),
+    (
+        "get",
+        "/api/models/summary",
+        "Counts, latest run per model, best run per type",
+        s.SummaryQuery,
+        None,
+        s.SummaryResponse,
+        (400, 404, 502, 503),
+    ),
+    (
+        "post",
+        "/api/models/runs/{run_id}/promote",
+        "Make a run's registered version the champion (the run shows as active)",
+        None,
+        None,
+        s.PromotionResponse,
+        (400, 401, 403, 404, 409, 502, 503),
+    ),
 ]
 
 
@@ -78,28 +135,41 @@ def _query_parameters(model: type[BaseModel]) -> list[dict]:
 
 
 def _operation(method, path, summary, query, body, response, errors) -> dict:
-    operation: dict = {"summary": summary, "operationId": _operation_id(method, path),
-                       "responses": {}}
-    params = [{"name": n, "in": "path", "required": True, "schema": PATH_PARAMS[n]}
-              for n in PATH_PARAMS if "{" + n + "}" in path]
+    operation: dict = {
+        "summary": summary,
+        "operationId": _operation_id(method, path),
+        "responses": {},
+    }
+    params = [
+        {"name": n, "in": "path", "required": True, "schema": PATH_PARAMS[n]}
+        for n in PATH_PARAMS
+        if "{" + n + "}" in path
+    ]
     if query:
         params += _query_parameters(query)
     if params:
         operation["parameters"] = params
     if body:
-        operation["requestBody"] = {"required": True, "content": {"application/json": {
-            "schema": {"$ref": REF.format(model=body.__name__)}}}}
+        operation["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": {"$ref": REF.format(model=body.__name__)}}},
+        }
     if response == CSV:
         content = {CSV: {"schema": {"type": "string"}}}
     else:
-        ok = {"schema": {"$ref": REF.format(model=response.__name__)}} if response else \
-            {"schema": {"type": "object"}}
+        ok = (
+            {"schema": {"$ref": REF.format(model=response.__name__)}}
+            if response
+            else {"schema": {"type": "object"}}
+        )
         content = {"application/json": ok}
     operation["responses"]["200"] = {"description": "success", "content": content}
     for status in errors:
         error = {"schema": {"$ref": REF.format(model="ErrorResponse")}}
-        operation["responses"][str(status)] = {"description": ERRORS[status],
-                                               "content": {"application/json": error}}
+        operation["responses"][str(status)] = {
+            "description": ERRORS[status],
+            "content": {"application/json": error},
+        }
     if path.endswith("/promote"):
         operation["security"] = [{"bearer": []}]
     return operation
@@ -114,16 +184,20 @@ def _operation_id(method: str, path: str) -> str:
 def document() -> dict:
     models = [m for *_, q, b, r, _e in OPERATIONS for m in (q, b, r) if m and m != CSV]
     models.append(s.ErrorResponse)
-    _, defs = models_json_schema([(m, "validation") for m in dict.fromkeys(models)],
-                                 ref_template=REF)
+    _, defs = models_json_schema(
+        [(m, "validation") for m in dict.fromkeys(models)], ref_template=REF
+    )
     paths: dict = {}
     for op in OPERATIONS:
         paths.setdefault(op[1], {})[op[0]] = _operation(*op)
     return {
         "openapi": "3.1.0",
-        "info": {"title": "Movie Genie metrics API", "version": "1.0.0",
-                 "description": "REST over the MLflow tracking server. Every response is "
-                                "`{success, data, count?}` or `{success: false, error}`."},
+        "info": {
+            "title": "Movie Genie metrics API",
+            "version": "1.0.0",
+            "description": "REST over the MLflow tracking server. Every response is "
+            "`{success, data, count?}` or `{success: false, error}`.",
+        },
         "paths": paths,
         "components": {
             "schemas": defs.get("$defs", {}),

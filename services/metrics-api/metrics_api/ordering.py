@@ -103,7 +103,7 @@ def page(rows: list[tuple[tuple, dict]], order: Order, limit: int, token: str | 
     start = 0
     if token:
         start = bisect.bisect_right(rows, decode_token(order, token), key=lambda row: row[0])
-    chosen = rows[start:start + limit]
+    chosen = rows[start : start + limit]
     more = start + limit < len(rows)
     runs = [run for _, run in chosen]
     return runs, (encode_token(order, runs[-1]) if more and runs else None)

@@ -33,19 +33,26 @@ def promoter_from(authorization: str | None, token: str) -> Promoter:
     scheme, _, value = (authorization or "").partition(" ")
     if scheme.lower() == "basic":
         try:
-            username, sep, password = base64.b64decode(value.strip(), validate=True) \
-                .decode("utf-8").partition(":")
+            username, sep, password = (
+                base64.b64decode(value.strip(), validate=True).decode("utf-8").partition(":")
+            )
         except (binascii.Error, UnicodeDecodeError):
             username, sep, password = "", "", ""
         if not sep or not username or not password:
-            raise Unauthorized("promotion needs your MLflow username and password "
-                               "('Authorization: Basic <user:password>')")
+            raise Unauthorized(
+                "promotion needs your MLflow username and password "
+                "('Authorization: Basic <user:password>')"
+            )
         return Promoter(username, password)
     if scheme.lower() == "bearer":
         if not token:
-            raise Forbidden("promotion by token is switched off (METRICS_API_PROMOTE_TOKEN is "
-                            "not set); sign in with your MLflow account instead")
+            raise Forbidden(
+                "promotion by token is switched off (METRICS_API_PROMOTE_TOKEN is "
+                "not set); sign in with your MLflow account instead"
+            )
         if hmac.compare_digest(value.strip().encode(), token.encode()):
             return Promoter(AUTOMATION)
-    raise Unauthorized("promotion needs your MLflow username and password "
-                       "('Authorization: Basic <user:password>'), or the automation token")
+    raise Unauthorized(
+        "promotion needs your MLflow username and password "
+        "('Authorization: Basic <user:password>'), or the automation token"
+    )

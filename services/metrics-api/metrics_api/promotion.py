@@ -30,8 +30,14 @@ LOCK_WAIT_SECONDS = 10.0
 log = logging.getLogger(__name__)
 
 
-def promote(tracking: Tracking, champions: Champions, run_id: str, experiment_name: str,
-            model_prefix: str, promoter: Promoter) -> dict:
+def promote(
+    tracking: Tracking,
+    champions: Champions,
+    run_id: str,
+    experiment_name: str,
+    model_prefix: str,
+    promoter: Promoter,
+) -> dict:
     """``tracking`` makes its writes as ``promoter`` (Tracking.as_user for a person)."""
     run = tracking.run(run_id)
     model_name = run.data.tags.get("model_name")
@@ -39,16 +45,20 @@ def promote(tracking: Tracking, champions: Champions, run_id: str, experiment_na
         raise Conflict(f"run {run_id} is {run.info.status}; only FINISHED runs can be promoted")
     experiment_id = tracking.experiment_id(experiment_name)
     if run.info.experiment_id != experiment_id:
-        raise Conflict(f"run {run_id} belongs to another experiment; only runs of "
-                       f"{experiment_name!r} can be promoted here")
+        raise Conflict(
+            f"run {run_id} belongs to another experiment; only runs of "
+            f"{experiment_name!r} can be promoted here"
+        )
     if not model_name or not re.fullmatch(NAME_PATTERN, model_name):
         raise Conflict(f"run {run_id} has no usable model_name tag; it cannot be promoted")
     registered = f"{model_prefix}{model_name}"
     version = tracking.model_version_for_run(registered, run_id)
     if version is None:
-        raise Conflict(f"run {run_id} has no version of registered model {registered!r}; only "
-                       "runs that logged a registered model can be promoted (a baseline such as "
-                       "popularity has none)")
+        raise Conflict(
+            f"run {run_id} has no version of registered model {registered!r}; only "
+            "runs that logged a registered model can be promoted (a baseline such as "
+            "popularity has none)"
+        )
 
     try:
         with champions.promotion_lock.acquire(timeout=LOCK_WAIT_SECONDS, poll_interval=0.01):
@@ -56,18 +66,23 @@ def promote(tracking: Tracking, champions: Champions, run_id: str, experiment_na
             tracking.set_alias(registered, ALIAS, version)
             now = tracking.alias_run(registered, ALIAS)
             if now is None or now[0] != version:  # another host moved it meanwhile
-                raise Conflict(f"another promotion of {registered!r} won the race; its "
-                               f"champion is now version {now[0] if now else None}")
+                raise Conflict(
+                    f"another promotion of {registered!r} won the race; its "
+                    f"champion is now version {now[0] if now else None}"
+                )
             previous_run = previous[1] if previous and previous[1] != run_id else None
             tracking.set_version_tag(registered, version, "promoted_by", promoter.name)
-            tracking.set_version_tag(registered, version, "promoted_at",
-                                     time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
+            tracking.set_version_tag(
+                registered,
+                version,
+                "promoted_at",
+                time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            )
             try:
                 _mirror_tags(tracking, run, model_name)
             except Forbidden:
                 # The API's own account reads runs and moves the alias only; the alias counts.
-                log.warning("run status tags not mirrored for %s (no run write permission)",
-                            run_id)
+                log.warning("run status tags not mirrored for %s (no run write permission)", run_id)
             champions.publish(champions.with_champion(registered, run_id))
     except Timeout:
         raise TrackingUnavailable("another promotion is still in progress; retry") from None

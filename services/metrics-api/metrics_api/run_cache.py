@@ -61,8 +61,9 @@ class RunIndex:
             if rows is not None:
                 self._views.move_to_end(order)
                 return rows
-        rows = sorted(((order.sort_key(run), run) for run in self.runs.values()),
-                      key=lambda row: row[0])
+        rows = sorted(
+            ((order.sort_key(run), run) for run in self.runs.values()), key=lambda row: row[0]
+        )
         with self._lock:
             self._views[order] = rows
             while len(self._views) > VIEW_CACHE_SIZE:
@@ -78,8 +79,9 @@ class RunIndex:
         """This index with ``model_status`` derived from ``champions`` (itself if unchanged)."""
         if version == self.champions_version:
             return self
-        changed = [new for run in self.runs.values()
-                   if (new := with_status(run, champions)) is not run]
+        changed = [
+            new for run in self.runs.values() if (new := with_status(run, champions)) is not run
+        ]
         if not changed:
             self.champions_version = version  # same statuses: keep the sorted views
             return self
@@ -105,10 +107,20 @@ def now_ms() -> int:
 
 
 class ExperimentSnapshot:
-    def __init__(self, tracking: Tracking, champions: Champions, name: str,
-                 settings: dict, store: StoreReader | None = None) -> None:
-        self.tracking, self.champions, self.name, self.settings = tracking, champions, name, \
-            settings
+    def __init__(
+        self,
+        tracking: Tracking,
+        champions: Champions,
+        name: str,
+        settings: dict,
+        store: StoreReader | None = None,
+    ) -> None:
+        self.tracking, self.champions, self.name, self.settings = (
+            tracking,
+            champions,
+            name,
+            settings,
+        )
         self.store = store  # full loads from MLflow's store when configured (store_reader.py)
         self.index: RunIndex | None = None
         self.checked_at = 0.0  # monotonic time of the last successful refresh
@@ -134,8 +146,9 @@ class ExperimentSnapshot:
         if index is None:
             if self.failure is not None:
                 raise self.failure
-            raise TrackingUnavailable(f"still loading the runs of experiment {self.name!r}; "
-                                      "retry shortly")
+            raise TrackingUnavailable(
+                f"still loading the runs of experiment {self.name!r}; retry shortly"
+            )
         derived = index.derived(*self.champions.state())
         if derived is not index:
             with self._lock:
@@ -156,8 +169,10 @@ class ExperimentSnapshot:
         with self._lock:
             if self._inflight is not None:
                 return self._inflight
-            if self.failed_at is not None and \
-                    time.monotonic() - self.failed_at < FAILURE_RETRY_SECONDS:
+            if (
+                self.failed_at is not None
+                and time.monotonic() - self.failed_at < FAILURE_RETRY_SECONDS
+            ):
                 return None  # don't hammer a server that just failed
             done = self._inflight = threading.Event()
 
@@ -178,22 +193,30 @@ class ExperimentSnapshot:
         try:
             self.champions.reload()
             experiment_id = self.tracking.experiment_id(self.name)
-            full = (self.index is None or experiment_id != self.index.experiment_id
-                    or started - self.resynced_at > self.settings["resync"])
+            full = (
+                self.index is None
+                or experiment_id != self.index.experiment_id
+                or started - self.resynced_at > self.settings["resync"]
+            )
             if experiment_id is None:
                 self._install(RunIndex(None, {}, now_ms()))
             elif full:
                 if self.store is not None:
                     runs = self.store.runs(experiment_id)
                 else:
-                    runs = {r.info.run_id: run_to_dict(r)
-                            for r in self.tracking.search([experiment_id])}
+                    runs = {
+                        r.info.run_id: run_to_dict(r) for r in self.tracking.search([experiment_id])
+                    }
                 cutoff = self._stale_cutoff()
                 runs = {run_id: marked(run, cutoff) for run_id, run in runs.items()}
                 self._install(RunIndex(experiment_id, runs, now_ms()))
                 self.resynced_at = started
-                log.info("loaded %d runs of experiment %r in %.1f s", len(runs), self.name,
-                         time.monotonic() - started)
+                log.info(
+                    "loaded %d runs of experiment %r in %.1f s",
+                    len(runs),
+                    self.name,
+                    time.monotonic() - started,
+                )
             else:
                 self._refresh_incrementally(experiment_id)
             with self._lock:
@@ -245,13 +268,15 @@ class ExperimentSnapshot:
             if run_id not in changed and run["status"] == "RUNNING":
                 changed[run_id] = _raw(run)
         changed = {run_id: marked(run, cutoff) for run_id, run in changed.items()}
-        updates = [run for run_id, run in changed.items()
-                   if _raw(index.runs.get(run_id)) != _raw(run)
-                   or is_stale(index.runs.get(run_id)) != is_stale(run)]
+        updates = [
+            run
+            for run_id, run in changed.items()
+            if _raw(index.runs.get(run_id)) != _raw(run)
+            or is_stale(index.runs.get(run_id)) != is_stale(run)
+        ]
         if updates:
             champions, _ = self.champions.state()
-            self._install(index.with_runs([with_status(r, champions) for r in updates],
-                                          now_ms()))
+            self._install(index.with_runs([with_status(r, champions) for r in updates], now_ms()))
         else:  # nothing changed: keep the sorted views and memos, note the check
             index.refreshed_at = now_ms()
 
@@ -266,16 +291,19 @@ def _raw(run: dict | None) -> dict | None:
 class RunCache:
     """The pinned snapshot of the configured experiment, and a few others on demand."""
 
-    def __init__(self, tracking: Tracking, champions: Champions, config,
-                 store: StoreReader | None = None) -> None:
+    def __init__(
+        self, tracking: Tracking, champions: Champions, config, store: StoreReader | None = None
+    ) -> None:
         self.tracking, self.champions, self.store = tracking, champions, store
         self.default = config["EXPERIMENT_NAME"]
-        self.settings = {"refresh": config["CACHE_REFRESH_SECONDS"],
-                         "max_age": config["CACHE_MAX_AGE_SECONDS"],
-                         "resync": config["CACHE_RESYNC_SECONDS"],
-                         "overlap": config["CACHE_OVERLAP_SECONDS"],
-                         "wait": config["MLFLOW_WAIT_SECONDS"],
-                         "stale_after": config["STALE_AFTER_SECONDS"]}
+        self.settings = {
+            "refresh": config["CACHE_REFRESH_SECONDS"],
+            "max_age": config["CACHE_MAX_AGE_SECONDS"],
+            "resync": config["CACHE_RESYNC_SECONDS"],
+            "overlap": config["CACHE_OVERLAP_SECONDS"],
+            "wait": config["MLFLOW_WAIT_SECONDS"],
+            "stale_after": config["STALE_AFTER_SECONDS"],
+        }
         self.pinned = self._new(self.default)
         self.others: OrderedDict[str, ExperimentSnapshot] = OrderedDict()
         self.lock = threading.Lock()

@@ -49,7 +49,8 @@ Q_DESCRIPTION = (
     "run_name LIKE 'bert4rec-%')`: `metrics.<name>`, `params.<name>`, `tags.<name>` or a run "
     "attribute, `= != < <= > >=`, `[NOT] LIKE|ILIKE`, `IS [NOT] NULL`, `and` before `or`, "
     "parentheses; a run lacking the key matches no comparison. A bad query is a 400 whose "
-    "`position` is the 0-based offset of the error")
+    "`position` is the 0-based offset of the error"
+)
 
 
 class RunFilters(Strict):
@@ -61,32 +62,44 @@ class RunFilters(Strict):
 
 
 def order_by_field():
-    return Field("start_time DESC", pattern=ORDER_BY_PATTERN, max_length=260,
-                 description="`start_time|end_time|run_name|status|metrics.<name>|"
-                             "params.<name>` then `ASC` or `DESC`; missing values last")
+    return Field(
+        "start_time DESC",
+        pattern=ORDER_BY_PATTERN,
+        max_length=260,
+        description="`start_time|end_time|run_name|status|metrics.<name>|"
+        "params.<name>` then `ASC` or `DESC`; missing values last",
+    )
 
 
 class RunsQuery(RunFilters):
     limit: int = Field(50, ge=1, le=1000)
     order_by: str = order_by_field()
-    page_token: str | None = Field(None, pattern=PAGE_TOKEN_PATTERN, max_length=2000,
-                                   description="`next_page_token` of the previous page")
+    page_token: str | None = Field(
+        None,
+        pattern=PAGE_TOKEN_PATTERN,
+        max_length=2000,
+        description="`next_page_token` of the previous page",
+    )
 
 
 class RunsCsvQuery(RunFilters):
     order_by: str = order_by_field()
     columns: str | None = Field(
-        None, max_length=20000,
+        None,
+        max_length=20000,
         description="comma-separated: run attributes, `metrics.<name>`, `params.<name>`, "
-                    "`tags.<name>`; default: the attributes, then every metric and param")
+        "`tags.<name>`; default: the attributes, then every metric and param",
+    )
 
 
 class SummaryQuery(RunFilters):
     # Validation picks the best run (issue 12): test is read once and only reported.
-    metric: MetricName = Field("val_ndcg_at_10",
-                               description="metric that picks the best run per type")
+    metric: MetricName = Field(
+        "val_ndcg_at_10", description="metric that picks the best run per type"
+    )
     goal: Literal["max", "min"] | None = Field(
-        None, description="default: `min` for metrics named like a loss, else `max`")
+        None, description="default: `min` for metrics named like a loss, else `max`"
+    )
 
 
 class ExperimentQuery(Strict):
@@ -99,10 +112,12 @@ MAX_COMPARE_CALLS = 50
 
 
 class CompareRequest(Strict):
-    run_ids: list[RunId] = Field(min_length=1, max_length=10,
-                                 json_schema_extra={"uniqueItems": True})
-    history_metrics: list[MetricName] = Field(default_factory=list, max_length=8,
-                                              json_schema_extra={"uniqueItems": True})
+    run_ids: list[RunId] = Field(
+        min_length=1, max_length=10, json_schema_extra={"uniqueItems": True}
+    )
+    history_metrics: list[MetricName] = Field(
+        default_factory=list, max_length=8, json_schema_extra={"uniqueItems": True}
+    )
 
     @field_validator("run_ids", "history_metrics")
     @classmethod
@@ -115,12 +130,15 @@ class CompareRequest(Strict):
     def bounded_fan_out(self) -> CompareRequest:
         calls = len(self.run_ids) * (1 + len(self.history_metrics))
         if calls > MAX_COMPARE_CALLS:
-            raise ValueError(f"asks for {calls} runs and histories; at most {MAX_COMPARE_CALLS} "
-                             "(fewer runs or fewer history_metrics)")
+            raise ValueError(
+                f"asks for {calls} runs and histories; at most {MAX_COMPARE_CALLS} "
+                "(fewer runs or fewer history_metrics)"
+            )
         return self
 
 
 # ---- responses ------------------------------------------------------------------------------
+
 
 class RunOut(BaseModel):
     run_id: str
@@ -135,8 +153,9 @@ class RunOut(BaseModel):
     framework: str | None
     model_status: str | None = Field(
         description="the `status` tag: running, inactive, active (promoted), failed or killed; "
-                    "`stale` for a RUNNING run whose trainer sent no heartbeat for "
-                    "METRICS_API_STALE_AFTER_SECONDS")
+        "`stale` for a RUNNING run whose trainer sent no heartbeat for "
+        "METRICS_API_STALE_AFTER_SECONDS"
+    )
     metrics: dict[str, float | None] = Field(description="latest value; NaN/Infinity as null")
     params: dict[str, str]
     tags: dict[str, str] = Field(description="run tags without MLflow's internal `mlflow.*`")
@@ -177,7 +196,8 @@ class SummaryData(BaseModel):
     total_runs: int
     counts_by_type: dict[str, int]
     counts_by_status: dict[str, int] = Field(
-        description="by `status` tag; runs without one by their lower-cased MLflow status")
+        description="by `status` tag; runs without one by their lower-cased MLflow status"
+    )
     latest_models: list[RunOut] = Field(description="newest run per model_name")
     active_models: list[RunOut] = Field(description="every model's champion run")
     best_runs: dict[str, RunOut] = Field(description="best finished run per model_type")

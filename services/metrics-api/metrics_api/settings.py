@@ -44,8 +44,9 @@ class Secrets(BaseSettings):
     @model_validator(mode="after")
     def _account(self) -> Secrets:
         if self.tracking_password and not self.tracking_username:
-            raise ValueError("MLFLOW_TRACKING_USERNAME is empty while MLFLOW_TRACKING_PASSWORD "
-                             "is set")
+            raise ValueError(
+                "MLFLOW_TRACKING_USERNAME is empty while MLFLOW_TRACKING_PASSWORD is set"
+            )
         if self.tracking_username and (reason := weak_secret_reason(self.tracking_password)):
             raise ValueError(f"MLFLOW_TRACKING_PASSWORD {reason}")
         return self

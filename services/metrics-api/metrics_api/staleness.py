@@ -26,13 +26,18 @@ def is_stale(run: dict | None) -> bool:
 
 def marked(run: dict, cutoff: float) -> dict:
     """The run, with ``model_status`` ``stale`` when it is RUNNING and silent since ``cutoff``."""
-    if run["status"] == "RUNNING" and run["model_status"] != "stale" \
-            and last_sign_of_life(run) < cutoff:
+    if (
+        run["status"] == "RUNNING"
+        and run["model_status"] != "stale"
+        and last_sign_of_life(run) < cutoff
+    ):
         return {**run, "model_status": "stale"}
     return run
 
 
 def live_filters(cutoff: float) -> list[str]:
     """Searches for the RUNNING runs that are not stale (MLflow has no OR: two of them)."""
-    return [f"attributes.status = 'RUNNING' AND metrics.`{HEARTBEAT_METRIC}` >= {cutoff:.3f}",
-            f"attributes.status = 'RUNNING' AND attributes.start_time >= {int(cutoff * 1000)}"]
+    return [
+        f"attributes.status = 'RUNNING' AND metrics.`{HEARTBEAT_METRIC}` >= {cutoff:.3f}",
+        f"attributes.status = 'RUNNING' AND attributes.start_time >= {int(cutoff * 1000)}",
+    ]

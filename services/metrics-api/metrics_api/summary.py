@@ -14,11 +14,15 @@ def default_goal(metric: str) -> str:
     return "min" if "loss" in metric.lower() else "max"
 
 
-def summarize(index: RunIndex, experiment: str, metric: str, goal: str,
-              chosen: Iterable[dict] | None = None) -> dict:
+def summarize(
+    index: RunIndex, experiment: str, metric: str, goal: str, chosen: Iterable[dict] | None = None
+) -> dict:
     """Over ``chosen`` runs of the snapshot (default: all of them)."""
-    runs = sorted(index.runs.values() if chosen is None else chosen,
-                  key=lambda r: (r["start_time"] or 0, r["run_id"]), reverse=True)
+    runs = sorted(
+        index.runs.values() if chosen is None else chosen,
+        key=lambda r: (r["start_time"] or 0, r["run_id"]),
+        reverse=True,
+    )
     latest: dict[str, dict] = {}
     best: dict[str, dict] = {}
     sign = 1 if goal == "max" else -1

@@ -67,8 +67,9 @@ class Tracking:
             raise Forbidden("promotion as a person needs an MLflow tracking server (http)")
         other = copy.copy(self)
         other.acting_as = username
-        other._writer = _PersonWriter(MlflowHostCreds(self.uri, username=username,
-                                                      password=password))
+        other._writer = _PersonWriter(
+            MlflowHostCreds(self.uri, username=username, password=password)
+        )
         return other
 
     @contextlib.contextmanager
@@ -80,14 +81,14 @@ class Tracking:
         except OSError as error:
             raise TrackingUnavailable(
                 f"MLflow tracking server at {public_uri(self.uri)} is unreachable "
-                f"({type(error).__name__})") from None
+                f"({type(error).__name__})"
+            ) from None
 
     def translate(self, error: MlflowException, missing: str | None = None) -> ApiError:
         code, where = error.error_code, public_uri(self.uri)
         if code in NOT_FOUND_CODES:
             return NotFound(missing or f"not found in MLflow: {_short(error)}")
-        who = (f"MLflow user {self.acting_as!r}" if self.acting_as
-               else "the metrics API's account")
+        who = f"MLflow user {self.acting_as!r}" if self.acting_as else "the metrics API's account"
         if code == "UNAUTHENTICATED":
             return Unauthorized(f"MLflow refused the credentials of {who}")
         if code == "PERMISSION_DENIED":
@@ -95,15 +96,17 @@ class Tracking:
                 # MLflow's auth answers 403, not 404, for a run that does not exist (no oracle of
                 # run ids); the API's account reads every experiment, so for it that means absent.
                 return NotFound(missing)
-            return Forbidden(f"{who} may not do this on MLflow (promotion needs the editor role "
-                             "or above)")
+            return Forbidden(
+                f"{who} may not do this on MLflow (promotion needs the editor role or above)"
+            )
         if code in BAD_INPUT_CODES:
             return BadRequest(f"MLflow refused the request: {_short(error)}")
         if code in CONFLICT_CODES:
             return Conflict(f"MLflow reports a conflict: {_short(error)}")
         if code in RETRY_CODES or _no_answer(error):
             return TrackingUnavailable(
-                f"MLflow tracking server at {where} is unavailable ({_short(error)})")
+                f"MLflow tracking server at {where} is unavailable ({_short(error)})"
+            )
         return TrackingFailed(f"MLflow tracking server at {where} failed ({_short(error)})")
 
     def reachable(self) -> bool:
@@ -144,9 +147,13 @@ class Tracking:
         with self._translated():
             while True:
                 page = self.client.search_runs(
-                    experiment_ids, filter_string=filter_string, run_view_type=ViewType.ACTIVE_ONLY,
-                    max_results=SEARCH_PAGE, order_by=["attributes.start_time DESC"],
-                    page_token=token)
+                    experiment_ids,
+                    filter_string=filter_string,
+                    run_view_type=ViewType.ACTIVE_ONLY,
+                    max_results=SEARCH_PAGE,
+                    order_by=["attributes.start_time DESC"],
+                    page_token=token,
+                )
                 runs.extend(page)
                 token = page.token
                 if not token:
@@ -170,7 +177,8 @@ class Tracking:
             # Both values are checked: a configured prefix + a model_name matching NAME_PATTERN,
             # and a run id of 32 hex digits.
             versions = self.client.search_model_versions(
-                f"name = '{registered_model}' AND run_id = '{run_id}'")
+                f"name = '{registered_model}' AND run_id = '{run_id}'"
+            )
         matches = [v.version for v in versions if v.run_id == run_id]
         return max(matches, key=int) if matches else None
 
@@ -195,12 +203,14 @@ class Tracking:
                 # The prefix is configuration (checked in config.py); LIKE's wildcards in it only
                 # widen the search, and startswith() below narrows it again.
                 page = self.client.search_registered_models(
-                    filter_string=f"name LIKE '{prefix}%'", max_results=100, page_token=token)
+                    filter_string=f"name LIKE '{prefix}%'", max_results=100, page_token=token
+                )
                 for model in page:
                     version = (model.aliases or {}).get(alias)
                     if model.name.startswith(prefix) and version is not None:
-                        found[model.name] = self.client.get_model_version(model.name,
-                                                                          version).run_id
+                        found[model.name] = self.client.get_model_version(
+                            model.name, version
+                        ).run_id
                 token = page.token
                 if not token:
                     return found
@@ -241,8 +251,9 @@ class _PersonWriter:
 
 def _no_answer(error: MlflowException) -> bool:
     """MLflow's REST client wraps connection errors and timeouts in a plain message."""
-    return str(getattr(error, "message", error)).startswith("API request to") \
-        and "failed with exception" in str(getattr(error, "message", error))
+    return str(getattr(error, "message", error)).startswith(
+        "API request to"
+    ) and "failed with exception" in str(getattr(error, "message", error))
 
 
 def _short(error: MlflowException) -> str:

@@ -19,7 +19,7 @@ def padded_rows(sequences: list[np.ndarray], pad: int) -> tuple[np.ndarray, np.n
     offsets = np.concatenate([[0], np.cumsum(lengths + pad)[:-1]])
     flat = np.zeros(int((lengths + pad).sum()), dtype=np.int64)
     for offset, seq in zip(offsets, sequences, strict=True):
-        flat[offset + pad: offset + pad + len(seq)] = seq
+        flat[offset + pad : offset + pad + len(seq)] = seq
     return flat, offsets
 
 
@@ -41,14 +41,19 @@ class NextItemExamples:
 
     def batches(self, batch_size: int, rng: np.random.Generator) -> list[dict[str, torch.Tensor]]:
         order = rng.permutation(len(self))
-        return [{"users": torch.from_numpy(self.users[idx]),
-                 "history": torch.from_numpy(self.history[idx]),
-                 "target": torch.from_numpy(self.target[idx])}
-                for idx in (order[i:i + batch_size] for i in range(0, len(order), batch_size))]
+        return [
+            {
+                "users": torch.from_numpy(self.users[idx]),
+                "history": torch.from_numpy(self.history[idx]),
+                "target": torch.from_numpy(self.target[idx]),
+            }
+            for idx in (order[i : i + batch_size] for i in range(0, len(order), batch_size))
+        ]
 
 
-def tiling_windows(sequences: list[np.ndarray], length: int, stride: int,
-                   rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+def tiling_windows(
+    sequences: list[np.ndarray], length: int, stride: int, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
     """Windows of up to ``length`` items covering every user's whole sequence: one ending at the
     latest item (the end the model predicts from at test time), then ends every ``stride`` items
     further back from a random offset, while at least two items remain. Returns (users,
@@ -70,4 +75,4 @@ def tiling_windows(sequences: list[np.ndarray], length: int, stride: int,
 
 def shuffled_chunks(count: int, batch_size: int, rng: np.random.Generator) -> list[np.ndarray]:
     order = rng.permutation(count)
-    return [order[i:i + batch_size] for i in range(0, count, batch_size)]
+    return [order[i : i + batch_size] for i in range(0, count, batch_size)]

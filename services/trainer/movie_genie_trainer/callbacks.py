@@ -12,12 +12,19 @@ from typing import Any, Protocol
 
 
 class TrainingCallback(Protocol):
-    def on_train_start(self, *, model_name: str, config: dict[str, Any],
-                       dataset_stats: dict[str, float], total_parameters: int) -> None: ...
+    def on_train_start(
+        self,
+        *,
+        model_name: str,
+        config: dict[str, Any],
+        dataset_stats: dict[str, float],
+        total_parameters: int,
+    ) -> None: ...
 
     def on_epoch_end(self, epoch: int, metrics: dict[str, float]) -> None: ...
 
-    def on_train_end(self, *, final_metrics: dict[str, float], output_dir: Path,
-                     model: Any, example_input: Any) -> None: ...
+    def on_train_end(
+        self, *, final_metrics: dict[str, float], output_dir: Path, model: Any, example_input: Any
+    ) -> None: ...
 
     def on_train_failed(self, error: BaseException) -> None: ...

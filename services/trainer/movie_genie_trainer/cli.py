@@ -16,9 +16,15 @@ from movie_genie_trainer.data.dataset import SequenceData, load_processed
 from movie_genie_trainer.training import RunResult, run_config
 
 
-def train_main(argv: list[str] | None, *, model_name: str, config_cls: type,
-               default_config: str, default_out: str,
-               train: Callable[[Any, SequenceData, Path, list], RunResult]) -> int:
+def train_main(
+    argv: list[str] | None,
+    *,
+    model_name: str,
+    config_cls: type,
+    default_config: str,
+    default_out: str,
+    train: Callable[[Any, SequenceData, Path, list], RunResult],
+) -> int:
     parser = argparse.ArgumentParser(description=f"Train the {model_name} recommender.")
     parser.add_argument("--config", default=default_config)
     parser.add_argument("--data", default="data/processed")

@@ -77,18 +77,28 @@ def ndcg_from_ranks(ranks: np.ndarray, k: int = 10) -> np.ndarray:
     return np.where(ranks < k, 1.0 / np.log2(ranks + 2.0), 0.0)
 
 
-def evaluate(model: torch.nn.Module, data: SequenceData, split: str,
-             ks: Sequence[int] = (10, 50, 100), batch_size: int = 256,
-             device: torch.device | str = "cpu") -> dict[str, float]:
+def evaluate(
+    model: torch.nn.Module,
+    data: SequenceData,
+    split: str,
+    ks: Sequence[int] = (10, 50, 100),
+    batch_size: int = 256,
+    device: torch.device | str = "cpu",
+) -> dict[str, float]:
     """Full-ranking metrics on ``split`` ('val' or 'test') plus ``loss``: the mean cross-entropy
     of the held-out item under the model's unmasked scores over the catalogue."""
     return evaluate_ranks(model, data, split, ks, batch_size, device)[0]
 
 
 @torch.no_grad()
-def evaluate_ranks(model: torch.nn.Module, data: SequenceData, split: str,
-                   ks: Sequence[int] = (10, 50, 100), batch_size: int = 256,
-                   device: torch.device | str = "cpu") -> tuple[dict[str, float], np.ndarray]:
+def evaluate_ranks(
+    model: torch.nn.Module,
+    data: SequenceData,
+    split: str,
+    ks: Sequence[int] = (10, 50, 100),
+    batch_size: int = 256,
+    device: torch.device | str = "cpu",
+) -> tuple[dict[str, float], np.ndarray]:
     """``evaluate``'s metrics and each user's rank of the held-out item."""
     was_training = model.training
     model.eval()
@@ -97,13 +107,13 @@ def evaluate_ranks(model: torch.nn.Module, data: SequenceData, split: str,
     accumulator = RankingAccumulator(data.num_items, ks)
     loss_sum = 0.0
     for start in range(0, data.num_users, batch_size):
-        chunk = histories[start:start + batch_size]
+        chunk = histories[start : start + batch_size]
         batch = {
             "users": torch.arange(start, start + len(chunk), device=device),
             "history": pad_left(chunk, length).to(device),
         }
         scores = model.full_sort_predict(batch).float().cpu()
-        batch_targets = targets[start:start + len(chunk)]
+        batch_targets = targets[start : start + len(chunk)]
         loss_sum += F.cross_entropy(scores[:, 1:], batch_targets - 1, reduction="sum").item()
         accumulator.add(scores, batch_targets, seen_mask(chunk, data.num_items))
     model.train(was_training)

@@ -51,15 +51,21 @@ def folder_digest(folder: Path) -> str:
     return f"sha256:{digest.hexdigest()}"
 
 
-def save_model(model: torch.nn.Module, model_name: str, config: dict[str, Any],
-               folder: Path) -> str:
+def save_model(
+    model: torch.nn.Module, model_name: str, config: dict[str, Any], folder: Path
+) -> str:
     """Write the model's two files into ``folder``; return their digest."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     state = {k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()}
     save_file(state, str(folder / WEIGHTS_FILE), metadata={"format": FORMAT})
-    description = {"format": FORMAT, "model_name": model_name, "class": class_path(model),
-                   "trainer_version": trainer_version(), "config": config}
+    description = {
+        "format": FORMAT,
+        "model_name": model_name,
+        "class": class_path(model),
+        "trainer_version": trainer_version(),
+        "config": config,
+    }
     (folder / DESCRIPTION_FILE).write_text(json.dumps(description, indent=2, sort_keys=True))
     return folder_digest(folder)
 
@@ -72,9 +78,11 @@ BUILDERS: dict[str, Builder] = {}
 def builder(path: str) -> Callable[[Builder], Builder]:
     """Register how to rebuild the class at ``path`` from its config and weights (sizes come
     from the weights' shapes). A new model adds one of these."""
+
     def register(function: Builder) -> Builder:
         BUILDERS[path] = function
         return function
+
     return register
 
 
@@ -85,9 +93,13 @@ def _two_tower(config: dict[str, Any], state: dict[str, torch.Tensor]) -> torch.
 
     num_items = state["item_embedding.weight"].shape[0] - 1
     users = state.get("user_embedding.weight")
-    return TwoTower(TwoTowerModelConfig(**config["model"]),
-                    users.shape[0] if users is not None else 1, num_items,
-                    state["item_genres"], torch.zeros(num_items + 1))
+    return TwoTower(
+        TwoTowerModelConfig(**config["model"]),
+        users.shape[0] if users is not None else 1,
+        num_items,
+        state["item_genres"],
+        torch.zeros(num_items + 1),
+    )
 
 
 @builder("movie_genie_trainer.models.bert4rec.BERT4Rec")
@@ -113,13 +125,15 @@ def load_model(folder: Path, expected_digest: str) -> torch.nn.Module:
         raise ModelIntegrityError(
             f"model files in {folder} do not match the digest logged at training time "
             f"(expected {expected_digest}, found {actual}): they were changed after training; "
-            "refusing to load them")
+            "refusing to load them"
+        )
     description = json.loads((folder / DESCRIPTION_FILE).read_text())
     build = BUILDERS.get(description.get("class", ""))
     if build is None:
         raise ModelIntegrityError(
             f"no builder for model class {description.get('class')!r} "
-            f"(known: {', '.join(sorted(BUILDERS))})")
+            f"(known: {', '.join(sorted(BUILDERS))})"
+        )
     state = load_file(str(folder / WEIGHTS_FILE))
     model = build(description["config"], state)
     model.load_state_dict(state)
@@ -143,13 +157,13 @@ def load_registered_model(model_uri: str, tracking_uri: str | None = None) -> to
     if not expected:
         raise ModelIntegrityError(
             f"{model_uri}: no {DIGEST_TAG} was logged for this model version; refusing to load "
-            "an unverifiable model")
+            "an unverifiable model"
+        )
     # The REST answer may leave model_id empty; the source names the logged model too.
     model_id = version.model_id or version.source.removeprefix("models:/")
     location = client.get_logged_model(model_id).artifact_location
     with tempfile.TemporaryDirectory(prefix="movie-genie-model-") as tmp:
-        local = download_artifacts(artifact_uri=location, dst_path=tmp,
-                                   tracking_uri=tracking_uri)
+        local = download_artifacts(artifact_uri=location, dst_path=tmp, tracking_uri=tracking_uri)
         try:
             return load_model(Path(local), expected)
         except ModelIntegrityError as error:

@@ -1,6 +1,6 @@
 """Prepare MovieLens for training: read the configured source, write the processed files.
 
-    python -m movie_genie_trainer.prepare --config configs/data.yaml --out data/processed
+python -m movie_genie_trainer.prepare --config configs/data.yaml --out data/processed
 """
 
 from __future__ import annotations

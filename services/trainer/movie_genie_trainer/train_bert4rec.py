@@ -23,8 +23,9 @@ from movie_genie_trainer.training import RunResult, fit, seed_everything
 MODEL_NAME = "bert4rec"
 
 
-def train(config: Bert4RecConfig, data: SequenceData, out: Path,
-          callbacks: list[TrainingCallback]) -> RunResult:
+def train(
+    config: Bert4RecConfig, data: SequenceData, out: Path, callbacks: list[TrainingCallback]
+) -> RunResult:
     seed_everything(config.training.seed, config.training.num_threads)
     model = BERT4Rec(config.model, data.num_items)
     cfg = config.model
@@ -33,18 +34,33 @@ def train(config: Bert4RecConfig, data: SequenceData, out: Path,
         # Windows tiling each user's whole training history, from a fresh offset each epoch.
         _, windows = tiling_windows(data.train, cfg.max_length, cfg.window_stride, rng)
         windows = torch.from_numpy(windows)
-        return [cloze_batch(windows[rows], model.mask_token, cfg.mask_ratio,
-                            cfg.last_item_mask_ratio, rng)
-                for rows in shuffled_chunks(len(windows), config.training.batch_size, rng)]
+        return [
+            cloze_batch(
+                windows[rows], model.mask_token, cfg.mask_ratio, cfg.last_item_mask_ratio, rng
+            )
+            for rows in shuffled_chunks(len(windows), config.training.batch_size, rng)
+        ]
 
-    return fit(model, data, model_name=MODEL_NAME, config=config, make_batches=make_batches,
-               out=out, callbacks=callbacks)
+    return fit(
+        model,
+        data,
+        model_name=MODEL_NAME,
+        config=config,
+        make_batches=make_batches,
+        out=out,
+        callbacks=callbacks,
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
-    return train_main(argv, model_name=MODEL_NAME, config_cls=Bert4RecConfig,
-                      default_config="configs/bert4rec.yaml", default_out="models/bert4rec",
-                      train=train)
+    return train_main(
+        argv,
+        model_name=MODEL_NAME,
+        config_cls=Bert4RecConfig,
+        default_config="configs/bert4rec.yaml",
+        default_out="models/bert4rec",
+        train=train,
+    )
 
 
 if __name__ == "__main__":

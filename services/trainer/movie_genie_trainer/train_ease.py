@@ -39,30 +39,44 @@ def select_l2(config: EaseConfig, data: SequenceData) -> tuple[EASE, float, dict
     ks, batch_size = config.evaluation.ks, config.evaluation.batch_size
     best, scores = None, {}
     for l2 in config.model.l2_grid:
-        model = EASE.fit(data.train, data.num_items, l2, config.model.max_items,
-                         history_length(data), gram=gram)
+        model = EASE.fit(
+            data.train, data.num_items, l2, config.model.max_items, history_length(data), gram=gram
+        )
         ndcg = evaluate(model, data, "val", ks, batch_size)["ndcg_at_10"]
         scores[l2] = ndcg
         if best is None or ndcg > scores[best[0]]:
             best = (l2, model)
     loss = reconstruction_error(gram, best[1].weights) / gram.trace().item()
-    return best[1], loss, {"selected_l2": best[0], **{
-        f"val_ndcg_at_10_l2_{l2:g}": ndcg for l2, ndcg in scores.items()}}
+    return (
+        best[1],
+        loss,
+        {
+            "selected_l2": best[0],
+            **{f"val_ndcg_at_10_l2_{l2:g}": ndcg for l2, ndcg in scores.items()},
+        },
+    )
 
 
-def train(config: EaseConfig, data: SequenceData, out: Path,
-          callbacks: list[TrainingCallback]) -> RunResult:
+def train(
+    config: EaseConfig, data: SequenceData, out: Path, callbacks: list[TrainingCallback]
+) -> RunResult:
     def build():
         return select_l2(config, data)
 
-    return fit_closed_form(data, model_name=MODEL_NAME, config=config, out=out,
-                           callbacks=callbacks, build=build)
+    return fit_closed_form(
+        data, model_name=MODEL_NAME, config=config, out=out, callbacks=callbacks, build=build
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
-    return train_main(argv, model_name=MODEL_NAME, config_cls=EaseConfig,
-                      default_config="configs/ease.yaml", default_out="models/ease",
-                      train=train)
+    return train_main(
+        argv,
+        model_name=MODEL_NAME,
+        config_cls=EaseConfig,
+        default_config="configs/ease.yaml",
+        default_out="models/ease",
+        train=train,
+    )
 
 
 if __name__ == "__main__":

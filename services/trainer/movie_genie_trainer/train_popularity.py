@@ -22,21 +22,28 @@ from movie_genie_trainer.training import RunResult, fit_closed_form
 MODEL_NAME = "popularity"
 
 
-def train(config: PopularityConfig, data: SequenceData, out: Path,
-          callbacks: list[TrainingCallback]) -> RunResult:
+def train(
+    config: PopularityConfig, data: SequenceData, out: Path, callbacks: list[TrainingCallback]
+) -> RunResult:
     def build():
         model = Popularity(torch.from_numpy(data.train_item_counts()), config.model.smoothing)
         train_targets = torch.from_numpy(np.concatenate(data.train))
         return model, model.calculate_loss({"target": train_targets}).item(), {}
 
-    return fit_closed_form(data, model_name=MODEL_NAME, config=config, out=out,
-                           callbacks=callbacks, build=build)
+    return fit_closed_form(
+        data, model_name=MODEL_NAME, config=config, out=out, callbacks=callbacks, build=build
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
-    return train_main(argv, model_name=MODEL_NAME, config_cls=PopularityConfig,
-                      default_config="configs/baselines.yaml", default_out="models/popularity",
-                      train=train)
+    return train_main(
+        argv,
+        model_name=MODEL_NAME,
+        config_cls=PopularityConfig,
+        default_config="configs/baselines.yaml",
+        default_out="models/popularity",
+        train=train,
+    )
 
 
 if __name__ == "__main__":

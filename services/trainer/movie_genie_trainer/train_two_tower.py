@@ -28,8 +28,9 @@ def build_model(config: TwoTowerConfig, data: SequenceData) -> TwoTower:
     return TwoTower(config.model, data.num_users, data.num_items, data.item_genres, counts)
 
 
-def train(config: TwoTowerConfig, data: SequenceData, out: Path,
-          callbacks: list[TrainingCallback]) -> RunResult:
+def train(
+    config: TwoTowerConfig, data: SequenceData, out: Path, callbacks: list[TrainingCallback]
+) -> RunResult:
     seed_everything(config.training.seed, config.training.num_threads)
     model = build_model(config, data)
     # Every step of every user's training history, each epoch (training items only).
@@ -38,14 +39,26 @@ def train(config: TwoTowerConfig, data: SequenceData, out: Path,
     def make_batches(rng: np.random.Generator) -> list[dict[str, torch.Tensor]]:
         return examples.batches(config.training.batch_size, rng)
 
-    return fit(model, data, model_name=MODEL_NAME, config=config, make_batches=make_batches,
-               out=out, callbacks=callbacks)
+    return fit(
+        model,
+        data,
+        model_name=MODEL_NAME,
+        config=config,
+        make_batches=make_batches,
+        out=out,
+        callbacks=callbacks,
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
-    return train_main(argv, model_name=MODEL_NAME, config_cls=TwoTowerConfig,
-                      default_config="configs/two_tower.yaml", default_out="models/two_tower",
-                      train=train)
+    return train_main(
+        argv,
+        model_name=MODEL_NAME,
+        config_cls=TwoTowerConfig,
+        default_config="configs/two_tower.yaml",
+        default_out="models/two_tower",
+        train=train,
+    )
 
 
 if __name__ == "__main__":

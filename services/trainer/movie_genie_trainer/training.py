@@ -81,27 +81,42 @@ class Lifecycle:
         for cb in self.callbacks:
             cb.on_epoch_end(epoch, metrics)
 
-    def end(self, *, final_metrics: dict[str, float], output_dir: Path, model: Any,
-            example_input: Any) -> None:
+    def end(
+        self, *, final_metrics: dict[str, float], output_dir: Path, model: Any, example_input: Any
+    ) -> None:
         if self.ended:
             raise RuntimeError("the run has already ended")
         self.ended = True
         for cb in self.callbacks:
-            cb.on_train_end(final_metrics=final_metrics, output_dir=output_dir, model=model,
-                            example_input=example_input)
+            cb.on_train_end(
+                final_metrics=final_metrics,
+                output_dir=output_dir,
+                model=model,
+                example_input=example_input,
+            )
 
 
 @contextmanager
-def training_run(callbacks: Iterable[TrainingCallback], *, model_name: str,
-                 config: dict[str, Any], dataset_stats: dict, total_parameters: int):
+def training_run(
+    callbacks: Iterable[TrainingCallback],
+    *,
+    model_name: str,
+    config: dict[str, Any],
+    dataset_stats: dict,
+    total_parameters: int,
+):
     """Start the run on every callback, yield its ``Lifecycle``; any exception (a failing
     start included) is reported to every callback with ``on_train_failed`` and re-raised, and
     a block that returns without ``end`` is an error, so no run is left open."""
     callbacks = list(callbacks)
     try:
         for cb in callbacks:
-            cb.on_train_start(model_name=model_name, config=config,
-                              dataset_stats=dataset_stats, total_parameters=total_parameters)
+            cb.on_train_start(
+                model_name=model_name,
+                config=config,
+                dataset_stats=dataset_stats,
+                total_parameters=total_parameters,
+            )
         lifecycle = Lifecycle(callbacks)
         yield lifecycle
         if not lifecycle.ended:
@@ -112,13 +127,19 @@ def training_run(callbacks: Iterable[TrainingCallback], *, model_name: str,
         raise
 
 
-def epoch_record(epoch: int, train_loss: float, learning_rate: float,
-                 val: dict[str, float]) -> dict[str, float]:
+def epoch_record(
+    epoch: int, train_loss: float, learning_rate: float, val: dict[str, float]
+) -> dict[str, float]:
     """One history row; its metrics (all but ``epoch``) are logged per epoch, step = epoch.
     Validation metrics carry a ``val_`` prefix so they never mix with the final test ones."""
-    return {"epoch": epoch, "train_loss": train_loss, "val_loss": val["loss"],
-            "learning_rate": learning_rate, "val_recall_at_10": val["recall_at_10"],
-            "val_ndcg_at_10": val["ndcg_at_10"]}
+    return {
+        "epoch": epoch,
+        "train_loss": train_loss,
+        "val_loss": val["loss"],
+        "learning_rate": learning_rate,
+        "val_recall_at_10": val["recall_at_10"],
+        "val_ndcg_at_10": val["ndcg_at_10"],
+    }
 
 
 def epoch_metrics(record: dict[str, float]) -> dict[str, float]:
@@ -132,8 +153,14 @@ class RunResult:
     test_ranks: np.ndarray | None = None  # per user, for paired comparisons (bench-models)
 
 
-def final_metrics(data: SequenceData, test: dict[str, float], parameters: int, seconds: float,
-                  epochs: int, best_epoch: int) -> dict[str, float]:
+def final_metrics(
+    data: SequenceData,
+    test: dict[str, float],
+    parameters: int,
+    seconds: float,
+    epochs: int,
+    best_epoch: int,
+) -> dict[str, float]:
     """The run's final metrics, logged once: the test split under their plain names (the
     checkpoint's validation scores are the per-epoch ``val_*`` curve at ``best_epoch``)."""
     return {
@@ -149,8 +176,9 @@ def final_metrics(data: SequenceData, test: dict[str, float], parameters: int, s
     }
 
 
-def save_checkpoint(path: Path, model: torch.nn.Module, model_name: str,
-                    config: dict[str, Any], **extra: Any) -> None:
+def save_checkpoint(
+    path: Path, model: torch.nn.Module, model_name: str, config: dict[str, Any], **extra: Any
+) -> None:
     state = {k: v.detach().cpu() for k, v in model.state_dict().items()}
     torch.save({"model_name": model_name, "config": config, "state_dict": state, **extra}, path)
 
@@ -160,8 +188,11 @@ def write_outputs(out: Path, metrics: dict, history: list[dict], config: dict) -
     checkpoint's validation scores (``val_*`` at ``best_epoch``)."""
     best = next((r for r in history if r["epoch"] == metrics.get("best_epoch")), None)
     if best is not None:
-        metrics = {**metrics, "val_recall_at_10": best["val_recall_at_10"],
-                   "val_ndcg_at_10": best["val_ndcg_at_10"]}
+        metrics = {
+            **metrics,
+            "val_recall_at_10": best["val_recall_at_10"],
+            "val_ndcg_at_10": best["val_ndcg_at_10"],
+        }
     (out / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n")
     (out / "history.json").write_text(json.dumps(history, indent=2) + "\n")
     (out / "config.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
@@ -174,12 +205,20 @@ def lr_lambda(total_steps: int, warmup_steps: int, min_ratio: float) -> Callable
             return (step + 1) / warmup_steps
         progress = (step - warmup_steps) / max(1, total_steps - warmup_steps)
         return min_ratio + (1 - min_ratio) * 0.5 * (1 + math.cos(math.pi * min(1.0, progress)))
+
     return factor
 
 
-def fit(model: torch.nn.Module, data: SequenceData, *, model_name: str, config: Any,
-        make_batches: Callable[[np.random.Generator], list[Batch]], out: Path,
-        callbacks: list[TrainingCallback]) -> RunResult:
+def fit(
+    model: torch.nn.Module,
+    data: SequenceData,
+    *,
+    model_name: str,
+    config: Any,
+    make_batches: Callable[[np.random.Generator], list[Batch]],
+    out: Path,
+    callbacks: list[TrainingCallback],
+) -> RunResult:
     """Train ``model`` on the batches ``make_batches`` yields each epoch; write the run's files.
 
     The learning-rate schedule counts the batches it is given: epoch 1's list fixes the steps
@@ -191,23 +230,34 @@ def fit(model: torch.nn.Module, data: SequenceData, *, model_name: str, config: 
     device = select_device()
     model.to(device)
     parameters = count_parameters(model)
-    with training_run(callbacks, model_name=model_name, config=nested,
-                      dataset_stats=data.stats, total_parameters=parameters) as run:
+    with training_run(
+        callbacks,
+        model_name=model_name,
+        config=nested,
+        dataset_stats=data.stats,
+        total_parameters=parameters,
+    ) as run:
         rng = np.random.default_rng(train_cfg.seed)
         batches = make_batches(rng)
         if not batches:
             raise ValueError(f"{model_name}: make_batches gave no training batches")
         steps = len(batches) * train_cfg.epochs
-        optimizer = torch.optim.AdamW(model.parameters(), lr=train_cfg.learning_rate,
-                                      weight_decay=train_cfg.weight_decay)
+        optimizer = torch.optim.AdamW(
+            model.parameters(), lr=train_cfg.learning_rate, weight_decay=train_cfg.weight_decay
+        )
         warmup = train_cfg.warmup_epochs * len(batches)
         scheduler = torch.optim.lr_scheduler.LambdaLR(
-            optimizer, lr_lambda(steps, warmup, train_cfg.min_lr_ratio))
+            optimizer, lr_lambda(steps, warmup, train_cfg.min_lr_ratio)
+        )
         history: list[dict[str, float]] = []
         best, best_state, stale = None, None, 0
         started = time.perf_counter()
-        bar = tqdm(range(1, train_cfg.epochs + 1), desc=model_name, unit="epoch",
-                   disable=not train_cfg.progress_bar)
+        bar = tqdm(
+            range(1, train_cfg.epochs + 1),
+            desc=model_name,
+            unit="epoch",
+            disable=not train_cfg.progress_bar,
+        )
         for epoch in bar:
             if epoch > 1:
                 batches = make_batches(rng)
@@ -226,13 +276,21 @@ def fit(model: torch.nn.Module, data: SequenceData, *, model_name: str, config: 
             history.append(record)
             (out / "history.json").write_text(json.dumps(history, indent=2) + "\n")
             run.epoch_end(epoch, epoch_metrics(record))
-            bar.set_postfix(loss=f"{record['train_loss']:.3f}",
-                            val_ndcg10=f"{record['val_ndcg_at_10']:.4f}")
+            bar.set_postfix(
+                loss=f"{record['train_loss']:.3f}", val_ndcg10=f"{record['val_ndcg_at_10']:.4f}"
+            )
             if best is None or record["val_ndcg_at_10"] > best["val_ndcg_at_10"]:
                 best, stale = record, 0
                 best_state = copy.deepcopy(model.state_dict())
-                save_checkpoint(out / "model.pth", model, model_name, nested, epoch=epoch,
-                                num_users=data.num_users, num_items=data.num_items)
+                save_checkpoint(
+                    out / "model.pth",
+                    model,
+                    model_name,
+                    nested,
+                    epoch=epoch,
+                    num_users=data.num_users,
+                    num_items=data.num_items,
+                )
             else:
                 stale += 1
                 if stale >= train_cfg.early_stopping_patience:
@@ -240,28 +298,41 @@ def fit(model: torch.nn.Module, data: SequenceData, *, model_name: str, config: 
         bar.close()
         seconds = time.perf_counter() - started
         model.load_state_dict(best_state)
-        test, ranks = evaluate_ranks(model, data, "test", eval_cfg.ks, eval_cfg.batch_size,
-                                     device)
+        test, ranks = evaluate_ranks(model, data, "test", eval_cfg.ks, eval_cfg.batch_size, device)
         metrics = final_metrics(data, test, parameters, seconds, len(history), best["epoch"])
         written = write_outputs(out, metrics, history, nested)
         model.cpu().eval()
-        run.end(final_metrics=metrics, output_dir=out, model=model,
-                example_input=example_input(data, model.history_length))
+        run.end(
+            final_metrics=metrics,
+            output_dir=out,
+            model=model,
+            example_input=example_input(data, model.history_length),
+        )
     return RunResult(written, history, ranks)
 
 
-def fit_closed_form(data: SequenceData, *, model_name: str, config: Any, out: Path,
-                    callbacks: list[TrainingCallback],
-                    build: Callable[[], tuple[torch.nn.Module, float, dict[str, float]]]
-                    ) -> RunResult:
+def fit_closed_form(
+    data: SequenceData,
+    *,
+    model_name: str,
+    config: Any,
+    out: Path,
+    callbacks: list[TrainingCallback],
+    build: Callable[[], tuple[torch.nn.Module, float, dict[str, float]]],
+) -> RunResult:
     """The lifecycle of a model without gradient steps (popularity, EASE): ``build`` returns
     the fitted model (any choice it makes on validation included), its training loss and extra
     final metrics; the run is one epoch of validation, then test, read once."""
     nested = run_config(data, config)
     out.mkdir(parents=True, exist_ok=True)
     ks, batch_size = config.evaluation.ks, config.evaluation.batch_size
-    with training_run(callbacks, model_name=model_name, config=nested,
-                      dataset_stats=data.stats, total_parameters=0) as run:
+    with training_run(
+        callbacks,
+        model_name=model_name,
+        config=nested,
+        dataset_stats=data.stats,
+        total_parameters=0,
+    ) as run:
         started = time.perf_counter()
         model, train_loss, extra = build()
         val = evaluate(model, data, "val", ks, batch_size)
@@ -270,9 +341,19 @@ def fit_closed_form(data: SequenceData, *, model_name: str, config: Any, out: Pa
         run.epoch_end(1, epoch_metrics(record))
         test, ranks = evaluate_ranks(model, data, "test", ks, batch_size)
         metrics = {**final_metrics(data, test, count_parameters(model), seconds, 1, 1), **extra}
-        save_checkpoint(out / "model.pth", model, model_name, nested,
-                        num_users=data.num_users, num_items=data.num_items)
+        save_checkpoint(
+            out / "model.pth",
+            model,
+            model_name,
+            nested,
+            num_users=data.num_users,
+            num_items=data.num_items,
+        )
         written = write_outputs(out, metrics, [record], nested)
-        run.end(final_metrics=metrics, output_dir=out, model=model,
-                example_input=example_input(data, model.history_length))
+        run.end(
+            final_metrics=metrics,
+            output_dir=out,
+            model=model,
+            example_input=example_input(data, model.history_length),
+        )
     return RunResult(written, [record], ranks)

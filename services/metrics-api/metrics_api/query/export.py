@@ -22,12 +22,22 @@ from ..errors import BadRequest
 CHUNK_ROWS = 500
 MAX_COLUMNS = 300
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-ATTRIBUTE_COLUMNS = ("run_id", "run_name", "status", "model_type", "model_name",
-                     "model_status", "framework", "start_time", "end_time")
+ATTRIBUTE_COLUMNS = (
+    "run_id",
+    "run_name",
+    "status",
+    "model_type",
+    "model_name",
+    "model_status",
+    "framework",
+    "start_time",
+    "end_time",
+)
 TIME_COLUMNS = {"start_time", "end_time"}
 COLUMN_PATTERN = re.compile(
     r"(?:run_id|run_name|status|model_type|model_name|model_status|framework|start_time"
-    r"|end_time|experiment_id|(?:metrics|params|tags)\.[^,]{1,250})")
+    r"|end_time|experiment_id|(?:metrics|params|tags)\.[^,]{1,250})"
+)
 
 
 def parse_columns(text: str | None) -> list[str] | None:
@@ -41,9 +51,11 @@ def parse_columns(text: str | None) -> list[str] | None:
         raise BadRequest(f"columns: at most {MAX_COLUMNS} columns")
     for column in columns:
         if not COLUMN_PATTERN.fullmatch(column):
-            raise BadRequest(f"columns: {column[:80]!r} is not a column; use "
-                             f"{', '.join(ATTRIBUTE_COLUMNS)}, metrics.<name>, params.<name> "
-                             "or tags.<name>")
+            raise BadRequest(
+                f"columns: {column[:80]!r} is not a column; use "
+                f"{', '.join(ATTRIBUTE_COLUMNS)}, metrics.<name>, params.<name> "
+                "or tags.<name>"
+            )
     if len(set(columns)) != len(columns):
         raise BadRequest("columns: a column is named twice")
     return columns
@@ -55,8 +67,11 @@ def default_columns(runs: list[dict]) -> list[str]:
     for run in runs:
         metrics.update(run["metrics"])
         params.update(run["params"])
-    return [*ATTRIBUTE_COLUMNS, *(f"metrics.{m}" for m in sorted(metrics)),
-            *(f"params.{p}" for p in sorted(params))]
+    return [
+        *ATTRIBUTE_COLUMNS,
+        *(f"metrics.{m}" for m in sorted(metrics)),
+        *(f"params.{p}" for p in sorted(params)),
+    ]
 
 
 def safe_text(value: str) -> str:
@@ -68,8 +83,11 @@ def cell(run: dict, column: str):
     if not dot or kind not in ("metrics", "params", "tags"):
         value = run.get(column)
         if column in TIME_COLUMNS and value is not None:
-            return datetime.fromtimestamp(value / 1000, UTC).isoformat(timespec="milliseconds")\
+            return (
+                datetime.fromtimestamp(value / 1000, UTC)
+                .isoformat(timespec="milliseconds")
                 .replace("+00:00", "Z")
+            )
         return "" if value is None else safe_text(str(value))
     value = run[kind].get(key)
     if value is None:

@@ -30,20 +30,53 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 MAX_QUERY_LENGTH = 2000
 MAX_DEPTH = 40  # nested parentheses / operators; deeper is surely not a person's query
 NUMERIC_ATTRIBUTES = frozenset({"start_time", "end_time"})
-STRING_ATTRIBUTES = frozenset({"run_id", "run_name", "status", "model_type", "model_name",
-                               "model_status", "framework", "experiment_id"})
+STRING_ATTRIBUTES = frozenset(
+    {
+        "run_id",
+        "run_name",
+        "status",
+        "model_type",
+        "model_name",
+        "model_status",
+        "framework",
+        "experiment_id",
+    }
+)
 ATTRIBUTES = NUMERIC_ATTRIBUTES | STRING_ATTRIBUTES
-OPERATORS = {"=": operator.eq, "==": operator.eq, "!=": operator.ne, "<>": operator.ne,
-             "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
-TOKEN_NAMES = {"FIELD": "a field (metrics.<name>, params.<name>, tags.<name> or run_name, ...)",
-               "OP": "an operator (= != < <= > >=)", "NUMBER": "a number",
-               "STRING": "a quoted string", "LIKE": "LIKE", "ILIKE": "ILIKE", "NOT": "NOT",
-               "_IS": "IS", "_NULL": "NULL", "_AND": "AND", "_OR": "OR", "LPAR": "(",
-               "RPAR": ")", "$END": "the end of the query"}
+OPERATORS = {
+    "=": operator.eq,
+    "==": operator.eq,
+    "!=": operator.ne,
+    "<>": operator.ne,
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+}
+TOKEN_NAMES = {
+    "FIELD": "a field (metrics.<name>, params.<name>, tags.<name> or run_name, ...)",
+    "OP": "an operator (= != < <= > >=)",
+    "NUMBER": "a number",
+    "STRING": "a quoted string",
+    "LIKE": "LIKE",
+    "ILIKE": "ILIKE",
+    "NOT": "NOT",
+    "_IS": "IS",
+    "_NULL": "NULL",
+    "_AND": "AND",
+    "_OR": "OR",
+    "LPAR": "(",
+    "RPAR": ")",
+    "$END": "the end of the query",
+}
 
 Predicate = Callable[[dict], bool]
-PARSER = Lark((Path(__file__).parent / "grammar.lark").read_text(), parser="lalr",
-              propagate_positions=True, maybe_placeholders=False)
+PARSER = Lark(
+    (Path(__file__).parent / "grammar.lark").read_text(),
+    parser="lalr",
+    propagate_positions=True,
+    maybe_placeholders=False,
+)
 
 
 class QueryError(ValueError):
@@ -82,10 +115,12 @@ def parse_field(token: Token) -> Field:
     key = key[1:-1] if key.startswith("`") else key
     if kind == "attributes":
         if key not in ATTRIBUTES:
-            raise QueryError(f"unknown field {text!r} at position {token.start_pos}; run "
-                             f"attributes are {', '.join(sorted(ATTRIBUTES))}, other fields "
-                             "are metrics.<name>, params.<name> or tags.<name>",
-                             token.start_pos)
+            raise QueryError(
+                f"unknown field {text!r} at position {token.start_pos}; run "
+                f"attributes are {', '.join(sorted(ATTRIBUTES))}, other fields "
+                "are metrics.<name>, params.<name> or tags.<name>",
+                token.start_pos,
+            )
         return Field(kind, key, key in NUMERIC_ATTRIBUTES)
     return Field(kind, key, kind == "metrics")
 
@@ -127,16 +162,21 @@ def compile_comparison(tree: Tree) -> Predicate:
     if value_token.type == "NUMBER":
         number = float(value_token)
         if not math.isfinite(number):
-            raise QueryError(f"number {str(value_token)!r} at position "
-                             f"{value_token.start_pos} is out of range", value_token.start_pos)
+            raise QueryError(
+                f"number {str(value_token)!r} at position {value_token.start_pos} is out of range",
+                value_token.start_pos,
+            )
         if field.numeric:
             return lambda run: (v := get(run)) is not None and compare(v, number)
-        return lambda run: (v := get(run)) is not None and (n := as_number(v)) is not None \
-            and compare(n, number)
+        return lambda run: (
+            (v := get(run)) is not None and (n := as_number(v)) is not None and compare(n, number)
+        )
     if field.numeric:
-        raise QueryError(f"{field.name} is a number; at position {value_token.start_pos} "
-                         f"compare it with a number, not {str(value_token)}",
-                         value_token.start_pos)
+        raise QueryError(
+            f"{field.name} is a number; at position {value_token.start_pos} "
+            f"compare it with a number, not {str(value_token)}",
+            value_token.start_pos,
+        )
     text = unquote(value_token)
     return lambda run: (v := get(run)) is not None and compare(v, text)
 
@@ -147,8 +187,11 @@ def compile_like(tree: Tree) -> Predicate:
     ignore_case = any(t.type == "ILIKE" for t in middle)
     field = parse_field(field_token)
     if field.numeric:
-        raise QueryError(f"LIKE needs a string field; {field.name} (position "
-                         f"{field_token.start_pos}) is a number", field_token.start_pos)
+        raise QueryError(
+            f"LIKE needs a string field; {field.name} (position "
+            f"{field_token.start_pos}) is a number",
+            field_token.start_pos,
+        )
     get, regex = field.getter(), like_regex(unquote(pattern_token), ignore_case)
     match = regex.fullmatch
     if negate:
@@ -187,12 +230,17 @@ def _expected(names) -> str:
 def _syntax_error(text: str, error: UnexpectedInput) -> QueryError:
     if isinstance(error, UnexpectedEOF):
         position = len(text)
-        return QueryError(f"query ends too early at position {position}; expected "
-                          f"{_expected(error.expected)}", position)
+        return QueryError(
+            f"query ends too early at position {position}; expected {_expected(error.expected)}",
+            position,
+        )
     position = error.pos_in_stream if error.pos_in_stream is not None else len(text)
     if isinstance(error, UnexpectedToken) and error.token.type == "$END":
-        return QueryError(f"query ends too early at position {len(text)}; expected "
-                          f"{_expected(error.accepts or error.expected)}", len(text))
+        return QueryError(
+            f"query ends too early at position {len(text)}; expected "
+            f"{_expected(error.accepts or error.expected)}",
+            len(text),
+        )
     if isinstance(error, UnexpectedToken):
         found = str(error.token)
         expected = error.accepts or error.expected
@@ -200,17 +248,18 @@ def _syntax_error(text: str, error: UnexpectedInput) -> QueryError:
         found = text[position]
         expected = error.allowed or ()
     else:
-        found, expected = text[position:position + 1], ()
-    return QueryError(f"unexpected {found[:40]!r} at position {position}; expected "
-                      f"{_expected(expected)}", position)
+        found, expected = text[position : position + 1], ()
+    return QueryError(
+        f"unexpected {found[:40]!r} at position {position}; expected {_expected(expected)}",
+        position,
+    )
 
 
 @lru_cache(maxsize=256)
 def compile_query(text: str) -> Predicate:
     """The predicate for ``text`` (cached: the dashboard repeats queries while paging)."""
     if len(text) > MAX_QUERY_LENGTH:
-        raise QueryError(f"query is longer than {MAX_QUERY_LENGTH} characters",
-                         MAX_QUERY_LENGTH)
+        raise QueryError(f"query is longer than {MAX_QUERY_LENGTH} characters", MAX_QUERY_LENGTH)
     if not text.strip():
         raise QueryError("query is empty at position 0", 0)
     try:

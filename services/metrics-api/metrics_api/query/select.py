@@ -20,22 +20,33 @@ class RunFilter:
     def of(cls, query) -> RunFilter:
         """From a validated request model carrying ``model_type``, ``model_name``, ``status``
         and ``q``."""
+
         def plain(value):
             return value.value if hasattr(value, "value") else value
+
         blank = query.q is None or not query.q.strip()  # an empty search box: every run
-        return cls(plain(query.model_type), plain(query.model_name), plain(query.status),
-                   None if blank else query.q)
+        return cls(
+            plain(query.model_type),
+            plain(query.model_name),
+            plain(query.status),
+            None if blank else query.q,
+        )
 
     def predicate(self):
         """One callable over a run dict, or None when nothing is filtered; 400 on a bad q."""
-        wanted = {f: v for f, v in (("model_type", self.model_type),
-                                    ("model_name", self.model_name),
-                                    ("model_status", self.model_status)) if v is not None}
+        wanted = {
+            f: v
+            for f, v in (
+                ("model_type", self.model_type),
+                ("model_name", self.model_name),
+                ("model_status", self.model_status),
+            )
+            if v is not None
+        }
         try:
             searched = compile_query(self.q) if self.q is not None else None
         except QueryError as error:
-            raise BadRequest(f"q: {error.message}", details={"position": error.position}) \
-                from None
+            raise BadRequest(f"q: {error.message}", details={"position": error.position}) from None
         if not wanted and searched is None:
             return None
         if not wanted:

@@ -14,12 +14,14 @@ bp = Blueprint("health", __name__, url_prefix="/api")
 @bp.get("/health")
 def health():
     tracking = services().tracking
-    return ok({
-        "status": "ok",
-        "mlflow": {"reachable": tracking.reachable(), "tracking_uri": public_uri(tracking.uri)},
-        "experiment": current_app.config["EXPERIMENT_NAME"],
-        "mlflow_ui_url": current_app.config["MLFLOW_UI_URL"],
-    })
+    return ok(
+        {
+            "status": "ok",
+            "mlflow": {"reachable": tracking.reachable(), "tracking_uri": public_uri(tracking.uri)},
+            "experiment": current_app.config["EXPERIMENT_NAME"],
+            "mlflow_ui_url": current_app.config["MLFLOW_UI_URL"],
+        }
+    )
 
 
 @bp.get("/openapi.json")

@@ -69,8 +69,14 @@ def runs():
     _, index, stale = cached_experiment(query.experiment_name)
     rows = matching_rows(index.sorted_rows(order), RunFilter.of(query))
     chosen, token = page(rows, order, query.limit, query.page_token)
-    return ok(chosen, count=len(chosen), total=len(rows), next_page_token=token, stale=stale,
-              refreshed_at=index.refreshed_at)
+    return ok(
+        chosen,
+        count=len(chosen),
+        total=len(rows),
+        next_page_token=token,
+        stale=stale,
+        refreshed_at=index.refreshed_at,
+    )
 
 
 @bp.get("/runs.csv")
@@ -79,11 +85,18 @@ def runs_csv():
     query = validated(RunsCsvQuery, request.args.to_dict())
     columns = parse_columns(query.columns)
     _, index, _stale = cached_experiment(query.experiment_name)
-    runs = [run for _, run in matching_rows(index.sorted_rows(parse_order(query.order_by)),
-                                            RunFilter.of(query))]
+    runs = [
+        run
+        for _, run in matching_rows(
+            index.sorted_rows(parse_order(query.order_by)), RunFilter.of(query)
+        )
+    ]
     body = stream_csv(runs, columns or default_columns(runs))
-    return Response(body, mimetype="text/csv",
-                    headers={"Content-Disposition": 'attachment; filename="runs.csv"'})
+    return Response(
+        body,
+        mimetype="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="runs.csv"'},
+    )
 
 
 @bp.get("/runs/<run_id>")
@@ -112,17 +125,20 @@ def compare():
     tracking, calls = services().tracking, services().calls
     pairs = [(run_id, metric) for run_id in wanted.run_ids for metric in wanted.history_metrics]
     # One batch: the runs and their histories together, within one deadline.
-    results = calls.map(lambda kind, *args: kind(*args),
-                        [(tracking.run, run_id) for run_id in wanted.run_ids]
-                        + [(tracking.metric_history, *pair) for pair in pairs])
-    found, histories = results[:len(wanted.run_ids)], results[len(wanted.run_ids):]
+    results = calls.map(
+        lambda kind, *args: kind(*args),
+        [(tracking.run, run_id) for run_id in wanted.run_ids]
+        + [(tracking.metric_history, *pair) for pair in pairs],
+    )
+    found, histories = results[: len(wanted.run_ids)], results[len(wanted.run_ids) :]
     by_pair = dict(zip(pairs, histories, strict=True))
     champions = services().champions.run_ids()
     data = []
     for run in found:
         run_id = run.info.run_id
-        history = {metric: history_to_list(by_pair[(run_id, metric)])
-                   for metric in wanted.history_metrics}
+        history = {
+            metric: history_to_list(by_pair[(run_id, metric)]) for metric in wanted.history_metrics
+        }
         data.append({**fresh(with_status(run_to_dict(run), champions)), "history": history})
     return ok(data, count=len(data))
 
@@ -135,21 +151,32 @@ def summary():
     run_filter = RunFilter.of(query)
     keep = run_filter.predicate()  # a bad q is a 400 before anything is memoised
     chosen = None if keep is None else filter(keep, index.runs.values())
-    data = index.memo(("summary", name, query.metric, goal, run_filter),
-                      lambda: summarize(index, name, query.metric, goal, chosen))
-    return ok({**data, "refreshed_at": index.refreshed_at, "stale": stale}, stale=stale,
-              refreshed_at=index.refreshed_at)
+    data = index.memo(
+        ("summary", name, query.metric, goal, run_filter),
+        lambda: summarize(index, name, query.metric, goal, chosen),
+    )
+    return ok(
+        {**data, "refreshed_at": index.refreshed_at, "stale": stale},
+        stale=stale,
+        refreshed_at=index.refreshed_at,
+    )
 
 
 @bp.post("/runs/<run_id>/promote")
 def promote_run(run_id: str):
     """Runs of the configured experiment only: the registered models belong to it."""
-    promoter = promoter_from(request.headers.get("Authorization"),
-                             current_app.config["PROMOTE_TOKEN"])
+    promoter = promoter_from(
+        request.headers.get("Authorization"), current_app.config["PROMOTE_TOKEN"]
+    )
     tracking = services().tracking
     if promoter.is_person:
         tracking = tracking.as_user(promoter.name, promoter.password)
-    data = promote(tracking, services().champions, check_run_id(run_id),
-                   current_app.config["EXPERIMENT_NAME"],
-                   current_app.config["REGISTERED_MODEL_PREFIX"], promoter)
+    data = promote(
+        tracking,
+        services().champions,
+        check_run_id(run_id),
+        current_app.config["EXPERIMENT_NAME"],
+        current_app.config["REGISTERED_MODEL_PREFIX"],
+        promoter,
+    )
     return ok(data)

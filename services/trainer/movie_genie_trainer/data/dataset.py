@@ -58,8 +58,9 @@ def load_processed(folder: str | Path) -> SequenceData:
     movies = pd.read_parquet(folder / "movies.parquet").sort_values("item_idx")
     stats = json.loads((folder / "stats.json").read_text())
     config_path = folder / "data_config.yaml"
-    data_config = parse_config(yaml.safe_load(config_path.read_text()), DataConfig,
-                               str(config_path))
+    data_config = parse_config(
+        yaml.safe_load(config_path.read_text()), DataConfig, str(config_path)
+    )
 
     genre_names = sorted({g for gs in movies["genres"] for g in gs})
     genre_id = {g: i + 1 for i, g in enumerate(genre_names)}
@@ -88,5 +89,5 @@ def pad_left(sequences: list[np.ndarray], length: int) -> torch.Tensor:
     for row, seq in enumerate(sequences):
         tail = seq[-length:] if length else seq[:0]
         if len(tail):
-            out[row, length - len(tail):] = tail
+            out[row, length - len(tail) :] = tail
     return torch.from_numpy(out)

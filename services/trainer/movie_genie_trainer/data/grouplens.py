@@ -21,9 +21,25 @@ import pandas as pd
 RATING_COLUMNS = ["user_id", "item_id", "rating", "timestamp"]
 # ml-100k's u.item genre flag order, used when the release lacks u.genre.
 ML100K_GENRES = [
-    "unknown", "Action", "Adventure", "Animation", "Children's", "Comedy", "Crime",
-    "Documentary", "Drama", "Fantasy", "Film-Noir", "Horror", "Musical", "Mystery", "Romance",
-    "Sci-Fi", "Thriller", "War", "Western",
+    "unknown",
+    "Action",
+    "Adventure",
+    "Animation",
+    "Children's",
+    "Comedy",
+    "Crime",
+    "Documentary",
+    "Drama",
+    "Fantasy",
+    "Film-Noir",
+    "Horror",
+    "Musical",
+    "Mystery",
+    "Romance",
+    "Sci-Fi",
+    "Thriller",
+    "War",
+    "Western",
 ]
 
 
@@ -68,25 +84,34 @@ def _read_100k(files: _Files) -> MovieLens:
     ratings = pd.read_csv(files.open("u.data"), sep="\t", names=RATING_COLUMNS)
     genres = ML100K_GENRES
     if files.has("u.genre"):
-        table = pd.read_csv(files.open("u.genre"), sep="|", names=["name", "index"],
-                            encoding="latin-1").dropna()
+        table = pd.read_csv(
+            files.open("u.genre"), sep="|", names=["name", "index"], encoding="latin-1"
+        ).dropna()
         genres = list(table.sort_values("index")["name"])
     columns = ["item_id", "title", "release", "video_release", "url", *genres]
     items = pd.read_csv(files.open("u.item"), sep="|", names=columns, encoding="latin-1")
     flags = items[genres].to_numpy(dtype=bool)
-    movies = pd.DataFrame({
-        "item_id": items["item_id"],
-        "title": items["title"].astype(str),
-        "genres": [[g for g, on in zip(genres, row, strict=True) if on] for row in flags],
-    })
+    movies = pd.DataFrame(
+        {
+            "item_id": items["item_id"],
+            "title": items["title"].astype(str),
+            "genres": [[g for g, on in zip(genres, row, strict=True) if on] for row in flags],
+        }
+    )
     return MovieLens(ratings, movies)
 
 
 def _read_1m(files: _Files) -> MovieLens:
-    ratings = pd.read_csv(files.open("ratings.dat"), sep="::", engine="python",
-                          names=RATING_COLUMNS)
-    movies = pd.read_csv(files.open("movies.dat"), sep="::", engine="python",
-                         names=["item_id", "title", "genres"], encoding="latin-1")
+    ratings = pd.read_csv(
+        files.open("ratings.dat"), sep="::", engine="python", names=RATING_COLUMNS
+    )
+    movies = pd.read_csv(
+        files.open("movies.dat"),
+        sep="::",
+        engine="python",
+        names=["item_id", "title", "genres"],
+        encoding="latin-1",
+    )
     movies["genres"] = _split_genres(movies["genres"].fillna(""))
     return MovieLens(ratings, movies)
 

@@ -63,12 +63,14 @@ def build_tables(data: MovieLens, config: DataConfig) -> dict[str, pd.DataFrame]
     ).sort_values(["user_idx", "timestamp", "source_row"])
     grouped = ratings.groupby("user_idx", sort=True)["item_idx"].agg(list)
     sequences = pd.DataFrame({"user_idx": grouped.index, "items": grouped.to_numpy()})
-    split = pd.DataFrame({
-        "user_idx": sequences["user_idx"],
-        "train_items": sequences["items"].map(lambda s: s[:-2]),
-        "val_item": sequences["items"].map(lambda s: s[-2]),
-        "test_item": sequences["items"].map(lambda s: s[-1]),
-    })
+    split = pd.DataFrame(
+        {
+            "user_idx": sequences["user_idx"],
+            "train_items": sequences["items"].map(lambda s: s[:-2]),
+            "val_item": sequences["items"].map(lambda s: s[-2]),
+            "test_item": sequences["items"].map(lambda s: s[-1]),
+        }
+    )
     return {"users": users, "movies": movies, "sequences": sequences, "split": split}
 
 

@@ -28,13 +28,16 @@ def read_recbole_ml100k() -> MovieLens:
     with (folder / "ml-100k.item").open("rb") as f:
         items = pd.read_csv(f, sep="\t", keep_default_na=False)
     items.columns = ["item_id", "title", "year", "genres"]
-    movies = pd.DataFrame({
-        "item_id": items["item_id"],
-        "title": [f"{t} ({y})" if y else t for t, y in zip(items["title"], items["year"],
-                                                            strict=True)],
-        # recbole stores genres space-separated ("Children's Comedy"); none contain a space.
-        "genres": items["genres"].map(lambda g: g.split() if g else []),
-    })
+    movies = pd.DataFrame(
+        {
+            "item_id": items["item_id"],
+            "title": [
+                f"{t} ({y})" if y else t for t, y in zip(items["title"], items["year"], strict=True)
+            ],
+            # recbole stores genres space-separated ("Children's Comedy"); none contain a space.
+            "genres": items["genres"].map(lambda g: g.split() if g else []),
+        }
+    )
     return MovieLens(ratings.astype({"timestamp": "int64", "rating": float}), movies)
 
 

@@ -29,8 +29,10 @@ class BERT4Rec(nn.Module):
         self.item_embedding = nn.Embedding(num_items + 2, dim, padding_idx=0)
         self.position_embedding = nn.Embedding(config.max_length, dim)
         self.drop = nn.Dropout(config.dropout)
-        self.blocks = nn.ModuleList(TransformerBlock(dim, config.num_heads, config.dropout)
-                                    for _ in range(config.num_layers))
+        self.blocks = nn.ModuleList(
+            TransformerBlock(dim, config.num_heads, config.dropout)
+            for _ in range(config.num_layers)
+        )
         self.norm = nn.LayerNorm(dim)
         self.head = nn.Sequential(nn.Linear(dim, dim), nn.GELU(), nn.LayerNorm(dim))
         self.output_bias = nn.Parameter(torch.zeros(num_items + 1))
@@ -47,8 +49,10 @@ class BERT4Rec(nn.Module):
 
     def _logits(self, hidden: torch.Tensor) -> torch.Tensor:
         """Scores over item indices 0..N (0 is padding) with tied output embeddings."""
-        return self.head(hidden) @ self.item_embedding.weight[: self.num_items + 1].T \
+        return (
+            self.head(hidden) @ self.item_embedding.weight[: self.num_items + 1].T
             + self.output_bias
+        )
 
     def calculate_loss(self, batch: dict[str, torch.Tensor]) -> torch.Tensor:
         """batch: ``sequence`` [B, L] with some items replaced by [MASK]; ``labels`` [B, L]
@@ -60,7 +64,7 @@ class BERT4Rec(nn.Module):
         return F.cross_entropy(logits, batch["labels"][masked])
 
     def full_sort_predict(self, batch: dict[str, torch.Tensor]) -> torch.Tensor:
-        history = batch["history"][:, -self.history_length:]
+        history = batch["history"][:, -self.history_length :]
         mask_column = torch.full((history.shape[0], 1), self.mask_token, device=history.device)
         hidden = self.encode(torch.cat([history, mask_column], dim=1))
         return self._logits(hidden[:, -1])
@@ -69,8 +73,13 @@ class BERT4Rec(nn.Module):
         return self.full_sort_predict({"history": history})
 
 
-def cloze_batch(windows: torch.Tensor, mask_token: int, mask_ratio: float,
-                last_item_ratio: float, rng: np.random.Generator) -> dict[str, torch.Tensor]:
+def cloze_batch(
+    windows: torch.Tensor,
+    mask_token: int,
+    mask_ratio: float,
+    last_item_ratio: float,
+    rng: np.random.Generator,
+) -> dict[str, torch.Tensor]:
     """Mask training windows [B, L] (left-padded): each real item is masked with probability
     ``mask_ratio`` (at least one per row); a ``last_item_ratio`` share of rows masks only the
     last item instead, which is exactly the prediction task at test time."""

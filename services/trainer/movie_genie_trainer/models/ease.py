@@ -19,12 +19,11 @@ class CatalogueTooLarge(ValueError):
     """The catalogue is too large for EASE's dense item-item inverse."""
 
 
-def gram_matrix(histories: Sequence[np.ndarray], num_items: int,
-                chunk: int = 1024) -> torch.Tensor:
+def gram_matrix(histories: Sequence[np.ndarray], num_items: int, chunk: int = 1024) -> torch.Tensor:
     """XᵀX over item indices 0..N (row/column 0 is padding, left zero), float64 [N+1, N+1]."""
     gram = torch.zeros(num_items + 1, num_items + 1, dtype=torch.float64)
     for start in range(0, len(histories), chunk):
-        rows = histories[start:start + chunk]
+        rows = histories[start : start + chunk]
         x = torch.zeros(len(rows), num_items + 1, dtype=torch.float64)
         for row, items in enumerate(rows):
             x[row, torch.from_numpy(np.array(items, dtype=np.int64))] = 1.0
@@ -57,8 +56,15 @@ class EASE(nn.Module):
         self.register_buffer("weights", weights.float())
 
     @classmethod
-    def fit(cls, histories: Sequence[np.ndarray], num_items: int, l2: float, max_items: int,
-            history_length: int, gram: torch.Tensor | None = None) -> EASE:
+    def fit(
+        cls,
+        histories: Sequence[np.ndarray],
+        num_items: int,
+        l2: float,
+        max_items: int,
+        history_length: int,
+        gram: torch.Tensor | None = None,
+    ) -> EASE:
         check_catalogue(num_items, max_items)
         gram = gram_matrix(histories, num_items) if gram is None else gram
         return cls(ease_weights(gram, l2), history_length)
@@ -79,4 +85,5 @@ def check_catalogue(num_items: int, max_items: int) -> None:
         raise CatalogueTooLarge(
             f"EASE needs a dense {num_items}×{num_items} inverse; the catalogue has {num_items} "
             f"items, over the limit model.max_items={max_items} (raise it only with memory for "
-            f"about {8 * num_items ** 2 / 2 ** 30:.1f} GiB)")
+            f"about {8 * num_items**2 / 2**30:.1f} GiB)"
+        )

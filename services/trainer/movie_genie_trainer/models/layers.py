@@ -17,16 +17,19 @@ class TransformerBlock(nn.Module):
         self.heads, self.dropout = heads, dropout
         self.norm1, self.norm2 = nn.LayerNorm(dim), nn.LayerNorm(dim)
         self.qkv, self.proj = nn.Linear(dim, 3 * dim), nn.Linear(dim, dim)
-        self.ff = nn.Sequential(nn.Linear(dim, 4 * dim), nn.GELU(), nn.Dropout(dropout),
-                                nn.Linear(4 * dim, dim))
+        self.ff = nn.Sequential(
+            nn.Linear(dim, 4 * dim), nn.GELU(), nn.Dropout(dropout), nn.Linear(4 * dim, dim)
+        )
         self.drop = nn.Dropout(dropout)
 
     def forward(self, x: torch.Tensor, attn_mask: torch.Tensor) -> torch.Tensor:
         batch, length, dim = x.shape
-        q, k, v = self.qkv(self.norm1(x)).view(batch, length, 3, self.heads, -1).permute(
-            2, 0, 3, 1, 4)
+        q, k, v = (
+            self.qkv(self.norm1(x)).view(batch, length, 3, self.heads, -1).permute(2, 0, 3, 1, 4)
+        )
         attended = F.scaled_dot_product_attention(
-            q, k, v, attn_mask=attn_mask, dropout_p=self.dropout if self.training else 0.0)
+            q, k, v, attn_mask=attn_mask, dropout_p=self.dropout if self.training else 0.0
+        )
         x = x + self.drop(self.proj(attended.transpose(1, 2).reshape(batch, length, dim)))
         return x + self.drop(self.ff(self.norm2(x)))
 
@@ -38,8 +41,7 @@ def attention_mask(items: torch.Tensor, causal: bool) -> torch.Tensor:
     length = items.shape[1]
     allowed = (items > 0)[:, None, None, :].expand(-1, 1, length, -1)
     if causal:
-        allowed = allowed & torch.ones(length, length, dtype=torch.bool,
-                                       device=items.device).tril()
+        allowed = allowed & torch.ones(length, length, dtype=torch.bool, device=items.device).tril()
     return allowed | torch.eye(length, dtype=torch.bool, device=items.device)
 
 

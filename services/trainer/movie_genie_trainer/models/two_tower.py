@@ -59,8 +59,14 @@ class AttentionPooling(nn.Module):
 
 
 class TwoTower(nn.Module):
-    def __init__(self, config: TwoTowerModelConfig, num_users: int, num_items: int,
-                 item_genres: torch.Tensor, item_counts: torch.Tensor):
+    def __init__(
+        self,
+        config: TwoTowerModelConfig,
+        num_users: int,
+        num_items: int,
+        item_genres: torch.Tensor,
+        item_counts: torch.Tensor,
+    ):
         super().__init__()
         dim = config.embedding_dim
         self.config = config
@@ -71,18 +77,25 @@ class TwoTower(nn.Module):
         self.user_embedding = nn.Embedding(num_users, dim) if config.use_user_id else None
         self.position_embedding = nn.Embedding(config.max_history, dim)
         self.drop = nn.Dropout(config.dropout)
-        self.blocks = nn.ModuleList(TransformerBlock(dim, config.num_heads, config.dropout)
-                                    for _ in range(config.num_layers))
+        self.blocks = nn.ModuleList(
+            TransformerBlock(dim, config.num_heads, config.dropout)
+            for _ in range(config.num_layers)
+        )
         self.norm = nn.LayerNorm(dim)
         self.pool = AttentionPooling(dim, config.num_heads)
-        self.ff = nn.Sequential(nn.Linear(dim, 2 * dim), nn.GELU(), nn.Dropout(config.dropout),
-                                nn.Linear(2 * dim, dim))
+        self.ff = nn.Sequential(
+            nn.Linear(dim, 2 * dim), nn.GELU(), nn.Dropout(config.dropout), nn.Linear(2 * dim, dim)
+        )
         self.out_norm = nn.LayerNorm(dim)
         # log of each item's share of training interactions, for the in-batch logQ correction
         frequency = (item_counts.double() + 1.0) / (item_counts.double() + 1.0).sum()
         self.register_buffer("log_frequency", frequency.log().float())
-        for embedding in (self.item_embedding, self.genre_embedding, self.position_embedding,
-                          self.user_embedding):
+        for embedding in (
+            self.item_embedding,
+            self.genre_embedding,
+            self.position_embedding,
+            self.user_embedding,
+        ):
             if embedding is not None:
                 init_embedding(embedding)
 
@@ -95,13 +108,15 @@ class TwoTower(nn.Module):
             vectors = vectors + summed / (genres > 0).sum(dim=1, keepdim=True).clamp(min=1)
         return vectors
 
-    def user_vectors(self, history: torch.Tensor, users: torch.Tensor | None,
-                     items: torch.Tensor) -> torch.Tensor:
+    def user_vectors(
+        self, history: torch.Tensor, users: torch.Tensor | None, items: torch.Tensor
+    ) -> torch.Tensor:
         """User tower, [B, D]."""
-        history = history[:, -self.history_length:]
+        history = history[:, -self.history_length :]
         real = history > 0
-        positions = torch.arange(self.history_length - history.shape[1], self.history_length,
-                                 device=history.device)
+        positions = torch.arange(
+            self.history_length - history.shape[1], self.history_length, device=history.device
+        )
         # Dropout on the catalogue's vectors before the gather: the same regularisation for an
         # item wherever it appears, at a fraction of the cost of masking [B, L, D] on CPU.
         x = self.drop(items)[history] + self.position_embedding(positions)

@@ -34,14 +34,18 @@ def configure_mlflow_env(settings: TrackingSettings) -> None:
     os.environ.setdefault("MLFLOW_HTTP_REQUEST_BACKOFF_FACTOR", "1")
 
 
-def callbacks_for(model_name: str, config: dict[str, Any],
-                  output_dir: Path | None = None) -> list[TrainingCallback]:
+def callbacks_for(
+    model_name: str, config: dict[str, Any], output_dir: Path | None = None
+) -> list[TrainingCallback]:
     """The callbacks a training entrypoint should pass to the training loop; ``output_dir``
     is where an outbox goes when a run ends early with steps unsent."""
     settings = load_settings()
     if not settings.enabled:
-        print("tracking: off (set MLFLOW_TRACKING_URI or enabled: true in configs/mlflow.yaml "
-              "to log this run to MLflow)", flush=True)
+        print(
+            "tracking: off (set MLFLOW_TRACKING_URI or enabled: true in configs/mlflow.yaml "
+            "to log this run to MLflow)",
+            flush=True,
+        )
         return []
     configure_mlflow_env(settings)
     if not log.handlers:  # the CLIs configure no logging: still say where the run goes

@@ -6,8 +6,12 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
-MODEL_TYPES = {"two-tower": "retrieval", "bert4rec": "ranking", "popularity": "baseline",
-               "ease": "baseline"}
+MODEL_TYPES = {
+    "two-tower": "retrieval",
+    "bert4rec": "ranking",
+    "popularity": "baseline",
+    "ease": "baseline",
+}
 FINAL_METRICS = tuple(
     f"{name}_at_{k}" for name in ("recall", "ndcg", "coverage") for k in (10, 50, 100)
 )

@@ -34,15 +34,24 @@ REPLAY_COMMAND = "python -m movie_genie_trainer.tracking.replay"
 
 
 class MlflowTrackingCallback:
-    def __init__(self, model_name: str, config: dict[str, Any], settings: TrackingSettings,
-                 output_dir: Path | None = None):
+    def __init__(
+        self,
+        model_name: str,
+        config: dict[str, Any],
+        settings: TrackingSettings,
+        output_dir: Path | None = None,
+    ):
         self.model_name, self.config, self.settings = model_name, config, settings
         self.model_type = contract.model_type(model_name)
         self.output_dir = Path(output_dir) if output_dir is not None else None
         self.run_key = uuid.uuid4().hex
-        self.writer = RunWriter(settings.tracking_uri or "", settings.experiment_name,
-                                self.run_key, self.output_dir or Path.cwd(),
-                                settle_seconds=2 * settings.retry.request_timeout_seconds)
+        self.writer = RunWriter(
+            settings.tracking_uri or "",
+            settings.experiment_name,
+            self.run_key,
+            self.output_dir or Path.cwd(),
+            settle_seconds=2 * settings.retry.request_timeout_seconds,
+        )
         self.last_epoch = 0
         self._last_stamp = 0
         self._finished = False
@@ -55,42 +64,66 @@ class MlflowTrackingCallback:
         return self.writer.run_id
 
     def _submit(self, record: dict[str, Any]) -> None:
-        self.sender.submit(Operation(describe(record),
-                                     lambda retrying: self.writer.apply(record, retrying),
-                                     record))
+        self.sender.submit(
+            Operation(
+                describe(record), lambda retrying: self.writer.apply(record, retrying), record
+            )
+        )
 
     # ------------------------------------------------------------------ training hooks
-    def on_train_start(self, *, model_name: str, config: dict[str, Any],
-                       dataset_stats: dict[str, Any], total_parameters: int) -> None:
+    def on_train_start(
+        self,
+        *,
+        model_name: str,
+        config: dict[str, Any],
+        dataset_stats: dict[str, Any],
+        total_parameters: int,
+    ) -> None:
         self._started_at, self._clock = time.time(), time.monotonic()
         self.dataset_stats, self.total_parameters = dict(dataset_stats), int(total_parameters)
         commit, dirty = lineage.git_commit()
         stage = lineage.dvc_stage()
         tags = {
-            "model_type": self.model_type, "model_name": model_name, "framework": "pytorch",
-            "status": "running", "dvc_pipeline": str(stage is not None).lower(),
-            "dvc_stage": stage or "none", "git_commit": commit, "git_dirty": str(dirty).lower(),
+            "model_type": self.model_type,
+            "model_name": model_name,
+            "framework": "pytorch",
+            "status": "running",
+            "dvc_pipeline": str(stage is not None).lower(),
+            "dvc_stage": stage or "none",
+            "git_commit": commit,
+            "git_dirty": str(dirty).lower(),
             "data_version": lineage.data_version(self.settings.processed_data),
             "dataset": str(dataset_stats.get("dataset") or self.settings.dataset),
         }
         params = contract.flatten_params(config)
-        params.update(contract.flatten_params(
-            {k: v for k, v in dataset_stats.items() if not isinstance(v, dict | list)},
-            "dataset."))
+        params.update(
+            contract.flatten_params(
+                {k: v for k, v in dataset_stats.items() if not isinstance(v, dict | list)},
+                "dataset.",
+            )
+        )
         params["model.total_parameters"] = str(self.total_parameters)
-        self._submit({"create_run": {"run_name": contract.run_name(model_name, self._started_at),
-                                     "tags": tags, "start_time": int(self._started_at * 1000)}})
+        self._submit(
+            {
+                "create_run": {
+                    "run_name": contract.run_name(model_name, self._started_at),
+                    "tags": tags,
+                    "start_time": int(self._started_at * 1000),
+                }
+            }
+        )
         items = sorted(params.items())
         for start in range(0, len(items), BATCH_LIMIT):
-            self._submit({"params": dict(items[start:start + BATCH_LIMIT])})
+            self._submit({"params": dict(items[start : start + BATCH_LIMIT])})
         self._metrics({}, step=0)  # the first heartbeat: the run is alive
 
     def on_epoch_end(self, epoch: int, metrics: dict[str, float]) -> None:
         self.last_epoch = epoch
         self._metrics(contract.numeric_metrics(metrics), step=epoch)
 
-    def on_train_end(self, *, final_metrics: dict[str, Any], output_dir: Path, model: Any,
-                     example_input: Any) -> None:
+    def on_train_end(
+        self, *, final_metrics: dict[str, Any], output_dir: Path, model: Any, example_input: Any
+    ) -> None:
         final = contract.numeric_metrics(final_metrics)
         for key in contract.DATASET_METRICS:
             if key not in final and isinstance(self.dataset_stats.get(key), int | float):
@@ -101,15 +134,17 @@ class MlflowTrackingCallback:
         # under val_* names, so the two never mix).
         self._metrics(final, step=self.last_epoch, heartbeat=False)
         self.output_dir = self.writer.base_dir = Path(output_dir)
-        files = sorted(p.name for p in self.output_dir.iterdir()
-                       if p.is_file() and not p.name.startswith("tracking-outbox"))
+        files = sorted(
+            p.name
+            for p in self.output_dir.iterdir()
+            if p.is_file() and not p.name.startswith("tracking-outbox")
+        )
         self._submit({"artifacts": files})
         registered_name = self.settings.registered_models.get(self.model_name)
         if model is not None and registered_name:
             digest = save_model(model, self.model_name, self.config, self.output_dir / MODEL_DIR)
             about = {"digest": digest, "model_type": self.model_type}
-            self._submit({"log_model": {"dir": MODEL_DIR, "model_name": self.model_name,
-                                        **about}})
+            self._submit({"log_model": {"dir": MODEL_DIR, "model_name": self.model_name, **about}})
             self._submit({"register": {"name": registered_name, **about}})
         self._submit(self._terminate("FINISHED", "inactive"))
         self._finish(raise_on_loss=True, wait=self.settings.retry.flush_timeout_seconds)
@@ -140,8 +175,13 @@ class MlflowTrackingCallback:
 
     @staticmethod
     def _terminate(status: str, status_tag: str) -> dict[str, Any]:
-        return {"terminate": {"status": status, "status_tag": status_tag,
-                              "end_time": int(time.time() * 1000)}}
+        return {
+            "terminate": {
+                "status": status,
+                "status_tag": status_tag,
+                "end_time": int(time.time() * 1000),
+            }
+        }
 
     # ------------------------------------------------------------------------- ending
     def _finish(self, raise_on_loss: bool, wait: float) -> None:
@@ -158,15 +198,24 @@ class MlflowTrackingCallback:
                 raise interrupted
             return
         fatal, last = self.sender.fatal, self.sender.last_error
-        why = (f"a permanent error: {short_error(fatal)}" if fatal is not None
-               else "an interrupt" if interrupted is not None
-               else f"no answer within {wait:.0f} s"
-               + (f" (last error: {short_error(last)})" if last is not None else ""))
+        why = (
+            f"a permanent error: {short_error(fatal)}"
+            if fatal is not None
+            else "an interrupt"
+            if interrupted is not None
+            else f"no answer within {wait:.0f} s"
+            + (f" (last error: {short_error(last)})" if last is not None else "")
+        )
         outbox = self._write_outbox(pending)
-        kept = (f"Kept in {outbox}; send it once MLflow answers: {REPLAY_COMMAND} {outbox}"
-                if outbox else "The run's metrics stay on disk in the output folder.")
-        message = (f"MLflow at {self.settings.tracking_uri} did not take {len(pending)} pending "
-                   f"step(s) ({pending[0].description} first) because of {why}. {kept}")
+        kept = (
+            f"Kept in {outbox}; send it once MLflow answers: {REPLAY_COMMAND} {outbox}"
+            if outbox
+            else "The run's metrics stay on disk in the output folder."
+        )
+        message = (
+            f"MLflow at {self.settings.tracking_uri} did not take {len(pending)} pending "
+            f"step(s) ({pending[0].description} first) because of {why}. {kept}"
+        )
         if interrupted is not None:
             log.error("tracking: %s", message)
             raise interrupted
@@ -179,11 +228,17 @@ class MlflowTrackingCallback:
             return None
         self.output_dir.mkdir(parents=True, exist_ok=True)
         path = self.output_dir / OUTBOX_FILE
-        path.write_text(json.dumps({
-            "tracking_uri": self.settings.tracking_uri,
-            "experiment": self.settings.experiment_name,
-            "run_id": self.writer.run_id, "run_key": self.run_key,
-            "pending": [op.record for op in pending],
-        }, indent=2))
+        path.write_text(
+            json.dumps(
+                {
+                    "tracking_uri": self.settings.tracking_uri,
+                    "experiment": self.settings.experiment_name,
+                    "run_id": self.writer.run_id,
+                    "run_key": self.run_key,
+                    "pending": [op.record for op in pending],
+                },
+                indent=2,
+            )
+        )
         relative = os.path.relpath(path)
         return str(path) if relative.startswith("..") else relative

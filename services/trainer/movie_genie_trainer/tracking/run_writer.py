@@ -50,8 +50,15 @@ def describe(record: dict[str, Any]) -> str:
 
 
 class RunWriter:
-    def __init__(self, tracking_uri: str, experiment_name: str, run_key: str, base_dir: Path,
-                 run_id: str | None = None, settle_seconds: float = 20.0) -> None:
+    def __init__(
+        self,
+        tracking_uri: str,
+        experiment_name: str,
+        run_key: str,
+        base_dir: Path,
+        run_id: str | None = None,
+        settle_seconds: float = 20.0,
+    ) -> None:
         self.tracking_uri, self.experiment_name = tracking_uri, experiment_name
         self.run_key, self.base_dir, self.run_id = run_key, Path(base_dir), run_id
         self.experiment_id: str | None = None
@@ -71,7 +78,7 @@ class RunWriter:
         return self._client
 
     def apply(self, record: dict[str, Any], retrying: bool) -> None:
-        (kind, body), = record.items()
+        ((kind, body),) = record.items()
         if kind != "create_run" and self.run_id is None:
             self._find_run()  # a replay of a run whose creation was never confirmed
         try:
@@ -96,12 +103,14 @@ class RunWriter:
                     if error.error_code != "RESOURCE_ALREADY_EXISTS":
                         raise
                     self.experiment_id = self.client.get_experiment_by_name(
-                        self.experiment_name).experiment_id
+                        self.experiment_name
+                    ).experiment_id
         return self.experiment_id
 
     def _find_run(self) -> bool:
-        found = self.client.search_runs([self._experiment()],
-                                        f"tags.`{RUN_KEY_TAG}` = '{self.run_key}'")
+        found = self.client.search_runs(
+            [self._experiment()], f"tags.`{RUN_KEY_TAG}` = '{self.run_key}'"
+        )
         if found:
             self.run_id = found[0].info.run_id
         return bool(found)
@@ -109,12 +118,20 @@ class RunWriter:
     def _create_run(self, body: dict[str, Any], retrying: bool) -> None:
         if (retrying or self.run_id) and (self.run_id or self._find_run()):
             return
-        run = self.client.create_run(self._experiment(), start_time=body["start_time"],
-                                     tags={**body["tags"], RUN_KEY_TAG: self.run_key},
-                                     run_name=body["run_name"])
+        run = self.client.create_run(
+            self._experiment(),
+            start_time=body["start_time"],
+            tags={**body["tags"], RUN_KEY_TAG: self.run_key},
+            run_name=body["run_name"],
+        )
         self.run_id = run.info.run_id
-        log.info("tracking: run %s (%s) in experiment %s at %s", body["run_name"], self.run_id,
-                 self.experiment_name, self.tracking_uri)
+        log.info(
+            "tracking: run %s (%s) in experiment %s at %s",
+            body["run_name"],
+            self.run_id,
+            self.experiment_name,
+            self.tracking_uri,
+        )
 
     def _params(self, body: dict[str, str], retrying: bool) -> None:
         from mlflow.entities import Param
@@ -130,12 +147,19 @@ class RunWriter:
 
         step, stamp, values = body["step"], body["timestamp"], body["metrics"]
         if retrying:  # the lost attempt may have landed: (name, step, timestamp) identifies it
-            values = {name: value for name, value in values.items()
-                      if not any(m.step == step and m.timestamp == stamp
-                                 for m in self.client.get_metric_history(self.run_id, name))}
+            values = {
+                name: value
+                for name, value in values.items()
+                if not any(
+                    m.step == step and m.timestamp == stamp
+                    for m in self.client.get_metric_history(self.run_id, name)
+                )
+            }
         if values:
-            self.client.log_batch(self.run_id, metrics=[
-                Metric(name, value, stamp, step) for name, value in values.items()])
+            self.client.log_batch(
+                self.run_id,
+                metrics=[Metric(name, value, stamp, step) for name, value in values.items()],
+            )
 
     def _artifacts(self, body: list[str], retrying: bool) -> None:
         # Uploading a file again writes the same bytes to the same key.
@@ -152,10 +176,17 @@ class RunWriter:
             return
         if model is None:
             model = self.client.create_logged_model(
-                self._experiment(), name="model", source_run_id=self.run_id,
+                self._experiment(),
+                name="model",
+                source_run_id=self.run_id,
                 model_type=body["model_type"],
-                tags={RUN_KEY_TAG: self.run_key, DIGEST_TAG: body["digest"],
-                      "model_name": body["model_name"], "model_type": body["model_type"]})
+                tags={
+                    RUN_KEY_TAG: self.run_key,
+                    DIGEST_TAG: body["digest"],
+                    "model_name": body["model_name"],
+                    "model_type": body["model_type"],
+                },
+            )
         self.model_id = model.model_id
         self.client.log_model_artifacts(self.model_id, str(self.base_dir / body["dir"]))
         self.client.set_tag(self.run_id, DIGEST_TAG, body["digest"])
@@ -163,7 +194,8 @@ class RunWriter:
 
     def _existing_model(self):
         found = self.client.search_logged_models(
-            [self._experiment()], filter_string=f"tags.`{RUN_KEY_TAG}` = '{self.run_key}'")
+            [self._experiment()], filter_string=f"tags.`{RUN_KEY_TAG}` = '{self.run_key}'"
+        )
         return found[0] if found else None
 
     def _register(self, body: dict[str, Any], retrying: bool) -> None:
@@ -172,7 +204,8 @@ class RunWriter:
         name = body["name"]
         if retrying:
             found = self.client.search_model_versions(
-                f"name = '{name}' and run_id = '{self.run_id}'")
+                f"name = '{name}' and run_id = '{self.run_id}'"
+            )
             if found:
                 self.versions[name] = min((v.version for v in found), key=int)
                 return
@@ -187,10 +220,13 @@ class RunWriter:
             if error.error_code != "RESOURCE_ALREADY_EXISTS":
                 raise
         version = self.client.create_model_version(
-            name, source=f"models:/{self.model_id}", run_id=self.run_id,
-            model_id=self.model_id, tags={DIGEST_TAG: body["digest"],
-                                          "model_type": body["model_type"]},
-            await_creation_for=0)  # MLflow's own registry creates versions READY at once
+            name,
+            source=f"models:/{self.model_id}",
+            run_id=self.run_id,
+            model_id=self.model_id,
+            tags={DIGEST_TAG: body["digest"], "model_type": body["model_type"]},
+            await_creation_for=0,
+        )  # MLflow's own registry creates versions READY at once
         self.versions[name] = version.version
         log.info("tracking: registered %s version %s", name, version.version)
 
@@ -206,28 +242,33 @@ class RunWriter:
         key = f"tags.`{RUN_KEY_TAG}` = '{self.run_key}'"
         for run in self.client.search_runs([self._experiment()], key):
             if run.info.run_id != self.run_id:
-                log.warning("tracking: deleting run %s, a twin of %s", run.info.run_id,
-                            self.run_id)
+                log.warning("tracking: deleting run %s, a twin of %s", run.info.run_id, self.run_id)
                 self.client.delete_run(run.info.run_id)
         if self.model_id is not None:
-            for model in self.client.search_logged_models([self._experiment()],
-                                                          filter_string=key):
+            for model in self.client.search_logged_models([self._experiment()], filter_string=key):
                 if model.model_id != self.model_id:
                     self.client.delete_logged_model(model.model_id)
         for name, kept in self.versions.items():
             for version in self.client.search_model_versions(
-                    f"name = '{name}' and run_id = '{self.run_id}'"):
+                f"name = '{name}' and run_id = '{self.run_id}'"
+            ):
                 if version.version != kept:
-                    log.warning("tracking: deleting %s version %s, a twin of version %s",
-                                name, version.version, kept)
+                    log.warning(
+                        "tracking: deleting %s version %s, a twin of version %s",
+                        name,
+                        version.version,
+                        kept,
+                    )
                     self.client.delete_model_version(name, version.version)
 
     def _terminate(self, body: dict[str, Any], retrying: bool) -> None:
         self._reconcile()
         if retrying:
             run = self.client.get_run(self.run_id)
-            if run.info.status == body["status"] and run.data.tags.get(
-                    "status") == body["status_tag"]:
+            if (
+                run.info.status == body["status"]
+                and run.data.tags.get("status") == body["status_tag"]
+            ):
                 return
         self.client.set_tag(self.run_id, "status", body["status_tag"])
         self.client.set_terminated(self.run_id, body["status"], end_time=body["end_time"])

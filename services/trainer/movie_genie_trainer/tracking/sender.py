@@ -24,11 +24,19 @@ from .settings import RetrySettings
 log = logging.getLogger("movie_genie_trainer.tracking")
 
 # MLflow error codes that no retry can fix: the request itself is wrong.
-PERMANENT_ERROR_CODES = frozenset({
-    "BAD_REQUEST", "INVALID_PARAMETER_VALUE", "INVALID_STATE", "RESOURCE_DOES_NOT_EXIST",
-    "RESOURCE_ALREADY_EXISTS", "PERMISSION_DENIED", "UNAUTHENTICATED", "ENDPOINT_NOT_FOUND",
-    "FEATURE_DISABLED",
-})
+PERMANENT_ERROR_CODES = frozenset(
+    {
+        "BAD_REQUEST",
+        "INVALID_PARAMETER_VALUE",
+        "INVALID_STATE",
+        "RESOURCE_DOES_NOT_EXIST",
+        "RESOURCE_ALREADY_EXISTS",
+        "PERMISSION_DENIED",
+        "UNAUTHENTICATED",
+        "ENDPOINT_NOT_FOUND",
+        "FEATURE_DISABLED",
+    }
+)
 
 
 @dataclass
@@ -119,11 +127,15 @@ class BackgroundSender:
         """One operation, retried in place while the failure is transient (tenacity)."""
         began = time.monotonic()
         for attempt in Retrying(
-                retry=retry_if_exception(is_transient), reraise=True,
-                wait=wait_exponential(multiplier=self.retry.backoff_initial_seconds,
-                                      max=self.retry.backoff_max_seconds),
-                stop=lambda _: self._stopping, sleep=self._pause,
-                before_sleep=lambda state: self._outage(operation, state)):
+            retry=retry_if_exception(is_transient),
+            reraise=True,
+            wait=wait_exponential(
+                multiplier=self.retry.backoff_initial_seconds, max=self.retry.backoff_max_seconds
+            ),
+            stop=lambda _: self._stopping,
+            sleep=self._pause,
+            before_sleep=lambda state: self._outage(operation, state),
+        ):
             with attempt:
                 try:
                     operation.send(operation.attempts > 0)
@@ -134,16 +146,22 @@ class BackgroundSender:
                     operation.attempts += 1
         log.debug("tracking: %s took %.2f s", operation.description, time.monotonic() - began)
         if self._outage_since is not None:
-            log.warning("tracking: MLflow answers again after %.0f s; sending what was kept",
-                        time.monotonic() - self._outage_since)
+            log.warning(
+                "tracking: MLflow answers again after %.0f s; sending what was kept",
+                time.monotonic() - self._outage_since,
+            )
             self._outage_since = None
 
     def _outage(self, operation: Operation, state: RetryCallState) -> None:
         if self._outage_since is None:
             self._outage_since = time.monotonic()
-            log.warning("tracking: %s could not reach MLflow at %s (%s); keeping it and "
-                        "retrying in the background", operation.description, self.server,
-                        short_error(state.outcome.exception()))
+            log.warning(
+                "tracking: %s could not reach MLflow at %s (%s); keeping it and "
+                "retrying in the background",
+                operation.description,
+                self.server,
+                short_error(state.outcome.exception()),
+            )
 
     def _pause(self, seconds: float) -> None:
         """tenacity's sleep, cut short by ``close``."""

@@ -47,26 +47,37 @@ class RetrySettings(BaseModel):
 
 
 class TrackingSettings(BaseSettings):
-    model_config = SettingsConfigDict(extra="forbid", frozen=True,
-                                      env_prefix="MOVIE_GENIE_TRACKING_",
-                                      env_nested_delimiter="__", populate_by_name=True)
+    model_config = SettingsConfigDict(
+        extra="forbid",
+        frozen=True,
+        env_prefix="MOVIE_GENIE_TRACKING_",
+        env_nested_delimiter="__",
+        populate_by_name=True,
+    )
 
     enabled: bool = False
     tracking_uri: str | None = Field(
-        None, validation_alias=AliasChoices("MLFLOW_TRACKING_URI", "tracking_uri"))
+        None, validation_alias=AliasChoices("MLFLOW_TRACKING_URI", "tracking_uri")
+    )
     experiment_name: str = Field(
         "movie-genie-models",
-        validation_alias=AliasChoices("MLFLOW_EXPERIMENT_NAME", "experiment_name"))
+        validation_alias=AliasChoices("MLFLOW_EXPERIMENT_NAME", "experiment_name"),
+    )
     dataset: str = "movielens-100k"
     # Where the processed data lives, to read its hash from dvc.lock (the run's data version).
     processed_data: str = "data/processed"
-    registered_models: dict[str, str] = Field(default_factory=lambda: {
-        "two-tower": "movie-genie-two-tower", "bert4rec": "movie-genie-bert4rec"})
+    registered_models: dict[str, str] = Field(
+        default_factory=lambda: {
+            "two-tower": "movie-genie-two-tower",
+            "bert4rec": "movie-genie-bert4rec",
+        }
+    )
     retry: RetrySettings = Field(default_factory=RetrySettings)
 
     @classmethod
-    def settings_customise_sources(cls, settings_cls, init_settings, env_settings,
-                                   dotenv_settings, file_secret_settings):
+    def settings_customise_sources(
+        cls, settings_cls, init_settings, env_settings, dotenv_settings, file_secret_settings
+    ):
         # The file's values come in as init arguments: the environment overrides them.
         return env_settings, init_settings
 
@@ -100,5 +111,6 @@ def load_settings(path: Path | None = None) -> TrackingSettings:
     if settings.enabled and not settings.tracking_uri:
         raise TrackingConfigError(
             f"{path}: 'enabled' is true but no 'tracking_uri' is given and MLFLOW_TRACKING_URI "
-            "is not set")
+            "is not set"
+        )
     return settings
