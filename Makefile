@@ -7,7 +7,7 @@ COMPOSE ?= docker compose
 
 
 .PHONY: help bootstrap frontend-build demo test test-compose test-python test-frontend up down logs train \
-        train-local mlflow replay lint format bench bench-models sweep-models env add-user
+        train-local mlflow replay lint format api-types bench bench-models sweep-models env add-user
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -28,8 +28,8 @@ demo: frontend-build ## Whole stack natively (ports 5000/5001/8080): train demo 
 
 # COMPOSE_STAGE=on adds the compose stage wherever an engine can be had (off by default until a
 # cold run of it has been timed on CI's 2 cores; `make test-compose` runs it alone).
-test: bootstrap ## Every test: frontend unit tests, the Python suite (COMPOSE_STAGE=on: the compose stage too)
-	@$(MAKE) --no-print-directory test-frontend test-python
+test: bootstrap ## Every test: lint, frontend unit tests, the Python suite (COMPOSE_STAGE=on: the compose stage too)
+	@$(MAKE) --no-print-directory lint test-frontend test-python
 	@if [ "$${COMPOSE_STAGE:-off}" = on ]; then COMPOSE_STAGE_OPTIONAL=1 scripts/compose-stage.sh; \
 	else echo "make test: compose stage not run (COMPOSE_STAGE=on, or make test-compose)"; fi
 
@@ -75,13 +75,22 @@ replay: ## Send a stage's saved tracking outbox to MLflow, exactly once (OUTBOX=
 mlflow: bootstrap ## Native tracking server (SQLite + .state/mlflow by default; env overrides)
 	$(PY) services/mlflow-server/entrypoint.py
 
-lint: bootstrap ## Static checks: ruff, compose config, hadolint
+# make test runs it first: the quickest failure.
+lint: bootstrap ## Static checks: ruff, API types vs OpenAPI, ESLint, tsc, compose config, hadolint
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) scripts/api_types.py --check
+	npm --prefix services/frontend run --silent lint
+	npm --prefix services/frontend run --silent typecheck
 	$(VENV)/bin/docker-compose --env-file .env.example -f docker-compose.yml config -q
 	$(VENV)/bin/hadolint services/*/Dockerfile
 
 format: bootstrap ## Fix formatting and import order
 	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+api-types: bootstrap ## Regenerate the dashboard's API types (services/frontend/src/api) from the OpenAPI document
+	$(PY) scripts/api_types.py
 
 BENCHES := $(filter-out bench/bench_models.py,$(sort $(wildcard bench/bench_*.py)))
 bench: bootstrap ## Benchmarks (logging overhead, API latency, frontend), as ratios vs a same-run baseline

@@ -213,6 +213,7 @@ class PromotionData(BaseModel):
     registered_model: str
     version: str
     alias: Literal["champion"]
+    promoted_by: str = Field(description="the MLflow user the promotion was made as")
 
 
 class Success(BaseModel):

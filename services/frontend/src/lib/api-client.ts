@@ -52,7 +52,12 @@ async function readEnvelope(response: Response): Promise<SuccessEnvelope<unknown
   }
 }
 
-export async function request<T>(path: string, options: RequestOptions = {}): Promise<SuccessEnvelope<T>> {
+/** `Body`: the route's whole answer where it carries more than `data` (e.g. the runs page's
+ *  `total`), as the generated contract types it. */
+export async function request<T, Body extends SuccessEnvelope<T> = SuccessEnvelope<T>>(
+  path: string,
+  options: RequestOptions = {},
+): Promise<Body> {
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (options.body !== undefined) headers['Content-Type'] = 'application/json';
   if (options.authorization) headers.Authorization = options.authorization;
@@ -91,12 +96,15 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
     const position = envelope && envelope.success === false ? envelope.position : undefined;
     throw new ApiError(message, response.ok ? 500 : response.status, false, position ?? undefined);
   }
-  return envelope as SuccessEnvelope<T>;
+  return envelope as Body;
 }
 
 export const api = {
-  get: <T>(path: string, params?: RequestOptions['params'], signal?: AbortSignal) =>
-    request<T>(path, { params, signal }),
+  get: <T, Body extends SuccessEnvelope<T> = SuccessEnvelope<T>>(
+    path: string,
+    params?: RequestOptions['params'],
+    signal?: AbortSignal,
+  ) => request<T, Body>(path, { params, signal }),
   post: <T>(path: string, body: unknown, authorization?: string) =>
     request<T>(path, { method: 'POST', body, authorization }),
 };

@@ -88,6 +88,9 @@ export function summarize(runs: Run[], metric = 'val_ndcg_at_10'): Summary {
     active_models: runs.filter((run) => run.model_status === 'active'),
     best_runs: best,
     best_metric: metric,
+    goal: 'max',
+    experiment: 'movie-genie-models',
     refreshed_at: Date.UTC(2025, 0, 2),
+    stale: false,
   };
 }

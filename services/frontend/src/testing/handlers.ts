@@ -1,8 +1,41 @@
-import { http, HttpResponse } from 'msw';
+import {
+  http,
+  HttpResponse,
+  type DefaultBodyType,
+  type HttpResponseResolver,
+  type JsonBodyType,
+  type PathParams,
+} from 'msw';
 
+import type { components, paths } from '@/api/schema';
 import type { Run } from '@/types/api';
 
 import { makeRun, summarize, withHistory } from './data';
+
+type Route = keyof paths;
+type Method = 'get' | 'post';
+/** The JSON a route answers 200 with, per the types generated from the API's OpenAPI document. */
+export type OkBody<R extends Route, M extends Method> = paths[R][M] extends {
+  responses: { 200: { content: { 'application/json': infer Body } } };
+}
+  ? Body
+  : never;
+type ErrorBody = components['schemas']['ErrorResponse'];
+type Resolver<R extends Route, M extends Method> = HttpResponseResolver<
+  PathParams,
+  DefaultBodyType,
+  Extract<OkBody<R, M> | ErrorBody, DefaultBodyType>
+>;
+
+/** `/api/models/runs/{run_id}` (OpenAPI) -> `/api/models/runs/:run_id` (MSW). */
+const mswPath = (route: string) => route.replace(/\{(\w+)\}/g, ':$1');
+
+/** Fake routes named by the contract's own paths, answering only bodies the contract allows:
+ *  a fake that drifts from the API fails `tsc` like the dashboard would. */
+export const fakeApi = {
+  get: <R extends Route>(route: R, resolver: Resolver<R, 'get'>) => http.get(mswPath(route), resolver),
+  post: <R extends Route>(route: R, resolver: Resolver<R, 'post'>) => http.post(mswPath(route), resolver),
+};
 
 /** What the fake API holds; tests replace it to set up a scene. */
 export const db: { runs: Run[] } = { runs: [] };
@@ -11,23 +44,35 @@ export function seed(runs: Run[]) {
   db.runs = runs;
 }
 
-export const ok = <T,>(data: T, extra: Record<string, unknown> = {}) =>
-  HttpResponse.json({ success: true, data, ...extra });
+/** When the fake's snapshot was refreshed (ms epoch). */
+export const REFRESHED_AT = Date.UTC(2025, 0, 2);
 
-export const fail = (status: number, error: string) =>
-  HttpResponse.json({ success: false, error }, { status });
+export const ok = <T extends JsonBodyType, Extra extends Record<string, JsonBodyType> = Record<never, never>>(
+  data: T,
+  extra?: Extra,
+) => HttpResponse.json<{ success: true; data: T } & Extra>({ success: true, data, ...(extra as Extra) });
+
+/** An error answer; `position`: where a bad search query went wrong. */
+export const fail = (status: number, error: string, position?: number) =>
+  HttpResponse.json<ErrorBody>({ success: false, error, ...(position === undefined ? {} : { position }) }, { status });
+
+/** The runs page's envelope around `runs` (one page, fresh snapshot) unless told otherwise. */
+export const runsPage = (runs: Run[], extra: { total?: number; next_page_token?: string | null } = {}) =>
+  ok(runs, { count: runs.length, total: runs.length, next_page_token: null, stale: false, refreshed_at: REFRESHED_AT, ...extra });
 
 export const handlers = [
-  http.get('/api/health', () =>
+  fakeApi.get('/api/health', () =>
     ok({
-      status: 'ok',
+      status: 'ok' as const,
       mlflow: { reachable: true, tracking_uri: 'http://mlflow:5000' },
       experiment: 'movie-genie-models',
       mlflow_ui_url: 'http://mlflow.example:5000',
     }),
   ),
-  http.get('/api/models/summary', () => ok(summarize(db.runs))),
-  http.get('/api/models/runs', ({ request }) => {
+  fakeApi.get('/api/models/summary', () =>
+    ok(summarize(db.runs), { stale: false, refreshed_at: REFRESHED_AT }),
+  ),
+  fakeApi.get('/api/models/runs', ({ request }) => {
     const query = new URL(request.url).searchParams;
     const runs = db.runs.filter(
       (run) =>
@@ -35,25 +80,26 @@ export const handlers = [
         (!query.get('model_name') || run.model_name === query.get('model_name')) &&
         (!query.get('status') || run.model_status === query.get('status')),
     );
-    return ok(runs, { count: runs.length, total: runs.length, next_page_token: null });
+    return runsPage(runs);
   }),
-  http.get('/api/models/runs/:runId', ({ params }) => {
-    const run = db.runs.find((r) => r.run_id === params.runId);
-    return run ? ok(run) : fail(404, `Run '${params.runId}' not found`);
+  fakeApi.get('/api/models/runs/{run_id}', ({ params }) => {
+    const run = db.runs.find((r) => r.run_id === params.run_id);
+    return run ? ok(run) : fail(404, `Run '${params.run_id}' not found`);
   }),
-  http.get('/api/models/runs/:runId/metrics/:metric/history', ({ params }) => {
-    const run = db.runs.find((r) => r.run_id === params.runId);
-    if (!run) return fail(404, `Run '${params.runId}' not found`);
-    const points = withHistory(run).history[params.metric as string];
-    if (!(String(params.metric) in run.metrics) || !points)
-      return fail(404, `metric '${params.metric}' not logged for run ${params.runId}`);
+  fakeApi.get('/api/models/runs/{run_id}/metrics/{name}/history', ({ params }) => {
+    const run = db.runs.find((r) => r.run_id === params.run_id);
+    if (!run) return fail(404, `Run '${params.run_id}' not found`);
+    const points = withHistory(run).history[params.name as string];
+    if (!(String(params.name) in run.metrics) || !points)
+      return fail(404, `metric '${params.name}' not logged for run ${params.run_id}`);
     return ok(points, { count: points.length });
   }),
-  http.post('/api/models/compare', async ({ request }) => {
-    const body = (await request.json()) as { run_ids: string[] };
+  fakeApi.post('/api/models/compare', async ({ request }) => {
+    const body = (await request.json()) as components['schemas']['CompareRequest'];
     const missing = body.run_ids.filter((id) => !db.runs.some((run) => run.run_id === id));
     if (missing.length) return fail(404, `Run '${missing[0]}' not found`);
-    return ok(body.run_ids.map((id) => withHistory(db.runs.find((run) => run.run_id === id)!)));
+    const runs = body.run_ids.map((id) => withHistory(db.runs.find((run) => run.run_id === id)!));
+    return ok(runs, { count: runs.length });
   }),
 ];
 

@@ -1,83 +1,32 @@
-// Mirrors the metrics-api contract (docs: shared/design/SYSTEM.md, "API contract").
+// The metrics API's contract, as the dashboard names it: every type here is an alias of the
+// types generated from the API's OpenAPI document (src/api/schema.d.ts, `make api-types`), so a
+// change to the API that the dashboard does not follow fails `tsc` and `make lint`.
+import type { components, operations } from '@/api/schema';
 
-export type RunStatus = 'RUNNING' | 'FINISHED' | 'FAILED' | 'KILLED' | 'SCHEDULED';
-export type ModelType = 'retrieval' | 'ranking' | 'baseline';
-export type ModelName = 'two-tower' | 'bert4rec' | 'popularity';
-export type ModelStatus = 'active' | 'inactive' | 'failed' | 'killed' | 'running' | 'stale';
+type Schemas = components['schemas'];
 
-export type Run = {
-  run_id: string;
-  run_name: string;
-  experiment_id: string;
-  status: RunStatus;
-  start_time: number | null;
-  end_time: number | null;
-  artifact_uri: string;
-  model_type: ModelType | string | null;
-  model_name: ModelName | string | null;
-  framework: string | null;
-  model_status: ModelStatus | string | null;
-  // null: a non-finite value (NaN, Infinity), which JSON cannot carry.
-  metrics: Record<string, number | null>;
-  params: Record<string, string>;
-  tags: Record<string, string>;
-};
+export type Run = Schemas['RunOut'];
+export type RunStatus = Run['status'];
+export type ModelType = Schemas['ModelType'];
+export type ModelStatus = NonNullable<Run['model_status']>;
 
-export type MetricPoint = { step: number; value: number | null; timestamp: number };
+export type MetricPoint = Schemas['MetricPoint'];
+export type RunWithHistory = Schemas['RunWithHistory'];
+export type Summary = Schemas['SummaryData'];
+export type Health = Schemas['HealthData'];
+export type Experiment = Schemas['ExperimentOut'];
+export type PromotionResult = Schemas['PromotionData'];
 
-export type RunWithHistory = Run & { history: Record<string, MetricPoint[]> };
+type RunsQuery = NonNullable<operations['get_models_runs']['parameters']['query']>;
 
-export type Summary = {
-  total_runs: number;
-  counts_by_type: Record<string, number>;
-  counts_by_status: Record<string, number>;
-  latest_models: Run[];
-  /** Every model's champion run, however old (the API derives it from the registry alias). */
-  active_models: Run[];
-  best_runs: Record<string, Run>;
-  best_metric: string;
-  refreshed_at: number | string;
-  stale?: boolean;
-};
+/** The plain filters and the search as the URL carries them: names from the contract, values
+ *  as typed (the API validates them; `q` is the search language, metrics-api README). */
+export type RunFilters = { [K in keyof Pick<RunsQuery, 'model_type' | 'model_name' | 'status' | 'q'>]?: string };
 
-export type Health = {
-  status: string;
-  mlflow: { reachable: boolean; tracking_uri: string };
-  experiment: string;
-  mlflow_ui_url: string;
-};
-
-export type Experiment = {
-  experiment_id: string;
-  name: string;
-  lifecycle_stage?: string;
-  [key: string]: unknown;
-};
-
-export type PromotionResult = {
-  run: Run;
-  previous_active_run_id: string | null;
-  registered_model: string;
-  version: string | number;
-  alias: string;
-  promoted_by: string;
-};
-
-export type RunFilters = {
-  model_type?: string;
-  model_name?: string;
-  status?: string;
-  /** The search language (services/metrics-api/README.md, "Searching runs"). */
-  q?: string;
-};
-
-export type SuccessEnvelope<T> = {
-  success: true;
-  data: T;
-  count?: number;
-  total?: number;
-  next_page_token?: string | null;
-};
+/** A successful answer: `data`; routes whose schema adds more (count, total...) name their
+ *  whole response type, e.g. `api.get<Run[], RunsResponse>`. */
+export type SuccessEnvelope<T> = { success: true; data: T };
+export type RunsResponse = Schemas['RunsResponse'];
 
 /** `position`: for a bad search query, the 0-based offset of the error. */
-export type ErrorEnvelope = { success: false; error: string; position?: number };
+export type ErrorEnvelope = Schemas['ErrorResponse'];

@@ -1,7 +1,7 @@
 import { infiniteQueryOptions, useInfiniteQuery } from '@tanstack/react-query';
 
 import { api } from '@/lib/api-client';
-import type { Run, RunFilters } from '@/types/api';
+import type { Run, RunFilters, RunsResponse } from '@/types/api';
 
 export const RUNS_PAGE_SIZE = 100;
 
@@ -13,16 +13,16 @@ export const getRuns = async (
   pageToken?: string,
   signal?: AbortSignal,
 ): Promise<RunsPage> => {
-  const response = await api.get<Run[]>(
+  const response = await api.get<Run[], RunsResponse>(
     '/models/runs',
     { ...filters, order_by: orderBy, limit: RUNS_PAGE_SIZE, page_token: pageToken },
     signal,
   );
   return {
     runs: response.data,
-    count: response.count ?? response.data.length,
-    total: response.total ?? response.data.length,
-    nextPageToken: response.next_page_token ?? null,
+    count: response.count,
+    total: response.total,
+    nextPageToken: response.next_page_token,
   };
 };
 

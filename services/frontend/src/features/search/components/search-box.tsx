@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 
 import { ApiError } from '@/lib/api-client';
 
@@ -21,7 +21,13 @@ export function SearchBox({
   error: unknown;
 }) {
   const [text, setText] = useState(value);
-  useEffect(() => setText(value), [value]);
+  // A new applied query (a link, Back) replaces the draft: adjusted while rendering, as React's
+  // "you might not need an effect" advises, rather than in an effect after a stale render.
+  const [applied, setApplied] = useState(value);
+  if (applied !== value) {
+    setApplied(value);
+    setText(value);
+  }
   const problem = error instanceof ApiError && error.status === 400 && value ? error : null;
 
   return (

@@ -4,7 +4,7 @@ import { http, HttpResponse } from 'msw';
 
 import { REQUEST_TIMEOUT_MS } from '@/lib/api-client';
 import { makeRun } from '@/testing/data';
-import { fail, seed } from '@/testing/handlers';
+import { fail, fakeApi, seed } from '@/testing/handlers';
 import { currentSearch, renderApp } from '@/testing/render';
 import { server } from '@/testing/server';
 
@@ -144,7 +144,7 @@ describe('metrics dashboard', () => {
 
   it("shows the API's own message when MLflow is down (503)", async () => {
     server.use(
-      http.get('/api/models/runs', () => fail(503, 'MLflow tracking server unreachable at http://mlflow:5000')),
+      fakeApi.get('/api/models/runs', () => fail(503, 'MLflow tracking server unreachable at http://mlflow:5000')),
     );
     seed([twoTower()]);
     renderApp('/metrics');

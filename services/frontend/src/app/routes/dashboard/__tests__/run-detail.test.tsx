@@ -1,9 +1,8 @@
 import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { http } from 'msw';
 
 import { makeRun } from '@/testing/data';
-import { db, fail, ok, seed } from '@/testing/handlers';
+import { db, fail, fakeApi, ok, seed } from '@/testing/handlers';
 import { renderApp } from '@/testing/render';
 import { server } from '@/testing/server';
 
@@ -53,16 +52,16 @@ describe('run detail', () => {
     seed([makeRun({ run_id: 'r1' }), makeRun({ run_id: 'r2' })]);
     const authHeaders: (string | null)[] = [];
     server.use(
-      http.post('/api/models/runs/:runId/promote', ({ request, params }) => {
+      fakeApi.post('/api/models/runs/{run_id}/promote', ({ request, params }) => {
         authHeaders.push(request.headers.get('authorization'));
-        const run = db.runs.find((r) => r.run_id === params.runId)!;
+        const run = db.runs.find((r) => r.run_id === params.run_id)!;
         run.model_status = 'active';
         return ok({
           run,
           previous_active_run_id: null,
           registered_model: 'movie-genie-two-tower',
           version: '3',
-          alias: 'champion',
+          alias: 'champion' as const,
           promoted_by: 'alice',
         });
       }),
@@ -83,7 +82,7 @@ describe('run detail', () => {
 
     // A second promotion in the same session does not ask again.
     await act(() => router.navigate('/metrics/runs/r2'));
-    await waitFor(() => expect(screen.getByTestId('run-title')).toHaveTextContent(db.runs[1].run_name));
+    await waitFor(() => expect(screen.getByTestId('run-title')).toHaveTextContent(String(db.runs[1].run_name)));
     await userEvent.click(await screen.findByRole('button', { name: 'Promote to active' }, { timeout: 10_000 }));
     await waitFor(() => expect(authHeaders).toEqual([basic, basic]));
     expect(screen.queryByLabelText('Password')).not.toBeInTheDocument();
@@ -92,7 +91,7 @@ describe('run detail', () => {
   it("shows the API's refusal and asks for the credentials again after a 403", async () => {
     seed([makeRun({ run_id: 'r1' })]);
     server.use(
-      http.post('/api/models/runs/:runId/promote', () => fail(403, "MLflow user 'bob' may not do this on MLflow")),
+      fakeApi.post('/api/models/runs/{run_id}/promote', () => fail(403, "MLflow user 'bob' may not do this on MLflow")),
     );
     renderApp('/metrics/runs/r1');
     await userEvent.click(await screen.findByRole('button', { name: 'Promote to active' }, { timeout: 10_000 }));

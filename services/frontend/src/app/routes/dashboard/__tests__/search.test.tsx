@@ -1,9 +1,8 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { http, HttpResponse } from 'msw';
 
 import { makeRun, summarize } from '@/testing/data';
-import { ok, seed } from '@/testing/handlers';
+import { fail, fakeApi, ok, REFRESHED_AT, runsPage, seed } from '@/testing/handlers';
 import { currentSearch, renderApp } from '@/testing/render';
 import { server } from '@/testing/server';
 
@@ -25,13 +24,14 @@ describe('searching and sorting runs', () => {
   it('sends the query, keeps it in the URL and counts matches in the reader\'s locale', async () => {
     seed(runs);
     server.use(
-      http.get('/api/models/runs', ({ request }) => {
+      fakeApi.get('/api/models/runs', ({ request }) => {
         const q = new URL(request.url).searchParams.get('q');
-        return q ? ok([runs[1]], { count: 1, total: 2431, next_page_token: 'more' }) : ok(runs, { count: 3, total: 3 });
+        return q ? runsPage([runs[1]], { total: 2431, next_page_token: 'more' }) : runsPage(runs);
       }),
-      http.get('/api/models/summary', ({ request }) => {
+      fakeApi.get('/api/models/summary', ({ request }) => {
         const q = new URL(request.url).searchParams.get('q');
-        return ok({ ...summarize(q ? [runs[1]] : runs), total_runs: q ? 2431 : 10000 });
+        const summary = { ...summarize(q ? [runs[1]] : runs), total_runs: q ? 2431 : 10000 };
+        return ok(summary, { stale: false, refreshed_at: REFRESHED_AT });
       }),
     );
     const seen = recordRunRequests();
@@ -51,13 +51,10 @@ describe('searching and sorting runs', () => {
   it('shows the API\'s error under the query with a caret at its position', async () => {
     seed(runs);
     server.use(
-      http.get('/api/models/runs', ({ request }) =>
+      fakeApi.get('/api/models/runs', ({ request }) =>
         new URL(request.url).searchParams.get('q')
-          ? HttpResponse.json(
-              { success: false, error: "q: unexpected '>' at position 14; expected a number", position: 14 },
-              { status: 400 },
-            )
-          : ok(runs, { count: 3, total: 3 }),
+          ? fail(400, "q: unexpected '>' at position 14; expected a number", 14)
+          : runsPage(runs),
       ),
     );
     renderApp('/metrics?q=metrics.ndcg%20>>%201');
