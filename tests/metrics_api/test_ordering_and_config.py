@@ -42,6 +42,27 @@ def test_descending_strings_and_missing_values_last():
     assert [r["run_name"] for _, r in rows(order, runs)] == ["zulu", "alpha", None]
 
 
+@pytest.mark.parametrize(
+    ("order_by", "expected"),
+    [
+        ("params.dim ASC", ["1e-3", "9", "64", "128", "abc", "big", None]),
+        ("params.dim DESC", ["128", "64", "9", "1e-3", "big", "abc", None]),
+    ],
+)
+def test_params_that_read_as_numbers_sort_as_numbers_then_text_then_missing(order_by, expected):
+    order = parse_order(order_by)
+    values = ["64", "big", None, "9", "128", "1e-3", "abc"]
+    runs = [
+        {**run(f"{i:032x}", i), "params": {} if v is None else {"dim": v}}
+        for i, v in enumerate(values)
+    ]
+    ranked = rows(order, runs)
+    assert [r["params"].get("dim") for _, r in ranked] == expected
+    first, token = page(ranked, order, 3, None)  # page tokens carry the text; order holds
+    rest, _ = page(ranked, order, 10, token)
+    assert [r["params"].get("dim") for r in first + rest] == expected
+
+
 def test_next_page_starts_after_the_last_run_even_when_runs_were_added():
     order = parse_order("metrics.ndcg_at_10 DESC")
     runs = [run(f"{i:032x}", i, ndcg=i / 10) for i in range(1, 6)]

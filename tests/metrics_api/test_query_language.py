@@ -8,6 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.lark import from_lark
+from metrics_api.query import RunFilter
+from metrics_api.query.columns import Columns
 from metrics_api.query.language import PARSER, QueryError, compile_query
 
 
@@ -49,8 +51,10 @@ RUNS = [
 
 
 def names(text: str) -> list[str]:
-    keep = compile_query(text)
-    return [r["run_name"] for r in RUNS if keep(r)]
+    """The runs ``text`` matches, answered over all of RUNS' columns at once (as the API
+    does); the grammar test below checks that this agrees with asking run by run."""
+    keep = compile_query(text).mask(Columns(RUNS))
+    return [r["run_name"] for r, kept in zip(RUNS, keep, strict=True) if kept]
 
 
 def error_of(text: str) -> QueryError:
@@ -119,6 +123,17 @@ def test_missing_keys_match_no_comparison_and_is_null_finds_them():
     assert names("metrics.loss is not null") == ["a", "b"]
     assert names("tags.note IS NOT NULL and tags.note LIKE '=%'") == ["b"]
     assert names("params.nope = 'x' or params.nope != 'x'") == []
+
+
+def test_a_repeated_search_reuses_answers_without_changing_them():
+    # The answers of string tests are memoised per column; combining them must not write
+    # into the memoised arrays.
+    columns = Columns(RUNS)
+    search = RunFilter(model_type="retrieval", q="run_name LIKE '%'").compiled()
+    first = search(columns).tolist()
+    assert first == [True, False, True, True, True]
+    assert search(columns).tolist() == first
+    assert compile_query("run_name LIKE '%'").mask(columns).tolist() == [True] * len(RUNS)
 
 
 def test_backquoted_keys():
@@ -206,5 +221,6 @@ def test_every_sentence_of_the_grammar_compiles_or_fails_cleanly(text):
     except QueryError as error:
         assert 0 <= error.position <= len(text)
         return
-    for one in RUNS:
-        assert keep(one) in (True, False)
+    one_by_one = [keep(one) for one in RUNS]
+    assert all(answer in (True, False) for answer in one_by_one)
+    assert keep.mask(Columns(RUNS)).tolist() == one_by_one  # all at once: the same answers

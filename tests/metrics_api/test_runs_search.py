@@ -315,6 +315,46 @@ def test_csv_bad_columns_are_400(search_api, columns):
     assert response.status_code == 400 and response.json()["error"].startswith("columns")
 
 
+@pytest.mark.parametrize(
+    ("order_by", "expected"),
+    [
+        # 9 < 64 < 128 < 256 as numbers; "big" is text, after them; popularity-a has no dim
+        (
+            "params.model.dim ASC",
+            [
+                "bert4rec-a",
+                "two-tower-a",
+                "two-tower-b",
+                "bert4rec-c",
+                "bert4rec-b",
+                "popularity-a",
+            ],
+        ),
+        (
+            "params.model.dim DESC",
+            [
+                "bert4rec-c",
+                "two-tower-b",
+                "two-tower-a",
+                "bert4rec-a",
+                "bert4rec-b",
+                "popularity-a",
+            ],
+        ),
+    ],
+)
+def test_params_sort_as_numbers_across_pages(search_api, order_by, expected):
+    names, token = [], None
+    while True:
+        params = {"order_by": order_by, "limit": 4, **({"page_token": token} if token else {})}
+        body = search_api.get("/api/models/runs", params=params).json()
+        names += [run["run_name"] for run in body["data"]]
+        token = body["next_page_token"]
+        if token is None:
+            break
+    assert names == expected
+
+
 @settings(max_examples=30, deadline=None, database=None, suppress_health_check=list(HealthCheck))
 @given(
     q=from_lark(

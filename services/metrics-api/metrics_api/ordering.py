@@ -1,7 +1,9 @@
 """``order_by`` for the cached runs, and keyset page tokens.
 
 A sort key is ``(missing, value, run_id)``: runs without the value come last in either direction
-(as in MLflow), and the run id breaks ties so the order is total. A page token holds the key of
+(as in MLflow), and the run id breaks ties so the order is total. Params are text in MLflow but
+mostly numbers: a param value that reads as a number sorts as one (``"9"`` before ``"64"``), and
+values that don't come after the numbers, as text. A page token holds the key of
 the last run served, so the next page starts right after it even if runs were added meanwhile.
 """
 
@@ -11,11 +13,13 @@ import base64
 import binascii
 import bisect
 import json
+import math
 import re
 from dataclasses import dataclass
 from functools import total_ordering
 
 from .errors import BadRequest
+from .query.columns import as_number
 from .schemas import ORDER_BY_PATTERN
 
 NUMERIC_ATTRIBUTES = {"start_time", "end_time"}
@@ -56,6 +60,11 @@ class Order:
     def key_for(self, raw, run_id: str) -> tuple:
         if raw is None:
             return (True, 0, run_id)
+        if self.kind == "params":
+            number = as_number(raw)
+            if math.isnan(number):
+                return (False, (1, Descending(raw) if self.descending else raw), run_id)
+            return (False, (0, -number if self.descending else number), run_id)
         if self.descending:
             raw = -raw if isinstance(raw, int | float) else Descending(raw)
         return (False, raw, run_id)

@@ -24,22 +24,28 @@ so invented names can neither fill the cache nor evict anything.
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from .champions import Champions, with_status
 from .errors import ApiError, NotFound, TrackingUnavailable
 from .ordering import Order
+from .query.columns import Columns
 from .serialize import run_to_dict
 from .staleness import is_stale, live_filters, marked
 from .store_reader import StoreReader
 from .tracking import ACTIVE_FILTER, Tracking
 
 log = logging.getLogger(__name__)
-VIEW_CACHE_SIZE = 8
+VIEW_CACHE_SIZE = 8  # sorted views and summaries kept per snapshot
+SEARCH_CACHE_SIZE = 16  # searches' matching rows kept per snapshot (paging is then a slice)
+JSON_CACHE_RUNS = 20_000  # runs kept serialised per snapshot (the pages people look at)
 FAILURE_RETRY_SECONDS = 1.0  # after a failed refresh, don't ask MLflow again sooner than this
 OTHER_EXPERIMENTS = 8  # snapshots kept besides the pinned default one (least recently used go)
 
@@ -53,27 +59,49 @@ class RunIndex:
     refreshed_at: int  # ms epoch of the last refresh that confirmed it
     champions_version: int = -1  # Champions.version its model_status values are derived from
     _views: OrderedDict = field(default_factory=OrderedDict, repr=False)
+    _searches: OrderedDict = field(default_factory=OrderedDict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _columns: Columns | None = field(default=None, repr=False)
+    _json: dict[str, str] = field(default_factory=dict, repr=False)
+
+    @property
+    def columns(self) -> Columns:
+        """The runs as columns for searches (query/columns.py), built on first use."""
+        if self._columns is None:
+            self._columns = Columns(list(self.runs.values()))
+        return self._columns
+
+    def sorted_view(self, order: Order) -> tuple[list[tuple[tuple, dict]], np.ndarray]:
+        """``(rows, positions)``: ``(sort_key, run)`` rows in ``order``, and where each row's
+        run sits in ``columns`` (so a search's answer per run can be read in this order)."""
+
+        def build():
+            runs = self.columns.runs
+            keys = [order.sort_key(run) for run in runs]
+            ranked = sorted(range(len(runs)), key=keys.__getitem__)
+            return [(keys[i], runs[i]) for i in ranked], np.array(ranked, dtype=np.int64)
+
+        return self.memo(order, build)
 
     def sorted_rows(self, order: Order) -> list[tuple[tuple, dict]]:
-        with self._lock:
-            rows = self._views.get(order)
-            if rows is not None:
-                self._views.move_to_end(order)
-                return rows
-        rows = sorted(
-            ((order.sort_key(run), run) for run in self.runs.values()), key=lambda row: row[0]
-        )
-        with self._lock:
-            self._views[order] = rows
-            while len(self._views) > VIEW_CACHE_SIZE:
-                self._views.popitem(last=False)
-        return rows
+        return self.sorted_view(order)[0]
+
+    def run_json(self, run: dict) -> str:
+        """``run`` as JSON, serialised once per snapshot (runs never change within one)."""
+        text = self._json.get(run["run_id"])
+        if text is None:
+            text = json.dumps(run, sort_keys=True, separators=(",", ":"))
+            if len(self._json) >= JSON_CACHE_RUNS:
+                self._json.clear()
+            self._json[run["run_id"]] = text
+        return text
 
     def with_runs(self, changed: list[dict], refreshed_at: int) -> RunIndex:
         runs = dict(self.runs)
         runs.update((run["run_id"], run) for run in changed)
-        return RunIndex(self.experiment_id, runs, refreshed_at, self.champions_version)
+        gone = {run["run_id"] for run in changed}
+        kept = {run_id: text for run_id, text in self._json.items() if run_id not in gone}
+        return RunIndex(self.experiment_id, runs, refreshed_at, self.champions_version, _json=kept)
 
     def derived(self, champions: frozenset[str], version: int) -> RunIndex:
         """This index with ``model_status`` derived from ``champions`` (itself if unchanged)."""
@@ -89,16 +117,22 @@ class RunIndex:
         index.champions_version = version
         return index
 
-    def memo(self, key, compute):
-        """Per-snapshot memo for derived results (summaries)."""
+    def memo(self, key, compute, search: bool = False):
+        """Per-snapshot memo (least recently used go) for derived results: sorted views and
+        summaries, or (``search``) searches' matching rows, kept apart so that a person
+        typing queries does not push the sorted views out."""
+        kept, size = (
+            (self._searches, SEARCH_CACHE_SIZE) if search else (self._views, VIEW_CACHE_SIZE)
+        )
         with self._lock:
-            if key in self._views:
-                return self._views[key]
+            if key in kept:
+                kept.move_to_end(key)
+                return kept[key]
         value = compute()
         with self._lock:
-            self._views[key] = value
-            while len(self._views) > VIEW_CACHE_SIZE:
-                self._views.popitem(last=False)
+            kept[key] = value
+            while len(kept) > size:
+                kept.popitem(last=False)
         return value
 
 

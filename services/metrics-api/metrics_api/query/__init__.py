@@ -2,6 +2,6 @@
 plain filters (``select``), and the streamed CSV export (``export``)."""
 
 from .language import QueryError, compile_query
-from .select import RunFilter, matching_rows
+from .select import RunFilter, matching_rows, matching_runs
 
-__all__ = ["QueryError", "RunFilter", "compile_query", "matching_rows"]
+__all__ = ["QueryError", "RunFilter", "compile_query", "matching_rows", "matching_runs"]

@@ -1,7 +1,9 @@
-"""The run search language: text -> lark parse tree -> a predicate over cached run dicts.
+"""The run search language: text -> lark parse tree -> a ``Query`` over a snapshot's columns.
 
-The query is parsed by lark (LALR, ``grammar.lark``) and compiled to plain Python closures; it
-never becomes an MLflow filter string. Semantics, as documented in the service README:
+The query is parsed by lark (LALR, ``grammar.lark``) and compiled once into array operations
+over the snapshot's columns (``columns.py``): a whole snapshot is answered with a few numpy
+operations per condition, never a Python call per run. It never becomes an MLflow filter
+string. Semantics, as documented in the service README:
 
 * ``metrics.*``, ``start_time`` and ``end_time`` are numbers: compared with numbers only.
 * ``params.*``, ``tags.*`` and the other attributes are strings. Against a string they compare
@@ -21,15 +23,17 @@ import operator
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, reduce
 from pathlib import Path
 
+import numpy as np
 from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
+from .columns import NUMERIC_ATTRIBUTES, Columns
+
 MAX_QUERY_LENGTH = 2000
 MAX_DEPTH = 40  # nested parentheses / operators; deeper is surely not a person's query
-NUMERIC_ATTRIBUTES = frozenset({"start_time", "end_time"})
 STRING_ATTRIBUTES = frozenset(
     {
         "run_id",
@@ -70,7 +74,7 @@ TOKEN_NAMES = {
     "$END": "the end of the query",
 }
 
-Predicate = Callable[[dict], bool]
+Evaluator = Callable[[Columns], np.ndarray]  # one bool per run of the columns
 PARSER = Lark(
     (Path(__file__).parent / "grammar.lark").read_text(),
     parser="lalr",
@@ -97,14 +101,12 @@ class Field:
     def name(self) -> str:
         return self.key if self.kind == "attributes" else f"{self.kind}.{self.key}"
 
-    def getter(self) -> Callable[[dict], object]:
-        key = self.key
-        if self.kind == "attributes":
-            return lambda run: run.get(key)
-        kind = self.kind
-        if kind == "metrics":  # the cache holds NaN/inf as None: "missing" for the language
-            return lambda run: run["metrics"].get(key)
-        return lambda run: run[kind].get(key)
+    def numbers(self, columns: Columns) -> np.ndarray:
+        """The field read as numbers: NaN where a run lacks it (or, for a string field, where
+        its value does not read as a number)."""
+        if self.numeric:
+            return columns.numeric(self.kind, self.key)
+        return columns.strings(self.kind, self.key).numbers()
 
 
 def parse_field(token: Token) -> Field:
@@ -123,16 +125,6 @@ def parse_field(token: Token) -> Field:
             )
         return Field(kind, key, key in NUMERIC_ATTRIBUTES)
     return Field(kind, key, kind == "metrics")
-
-
-@lru_cache(maxsize=65536)
-def as_number(text: str) -> float | None:
-    """A param or tag value read as a number, or None (cached: values repeat across runs)."""
-    try:
-        value = float(text)
-    except ValueError:
-        return None
-    return value if math.isfinite(value) else None
 
 
 def unquote(token: Token) -> str:
@@ -155,10 +147,9 @@ def like_regex(pattern: str, ignore_case: bool) -> re.Pattern:
     return re.compile("".join(parts), re.DOTALL | (re.IGNORECASE if ignore_case else 0))
 
 
-def compile_comparison(tree: Tree) -> Predicate:
+def compile_comparison(tree: Tree) -> Evaluator:
     field_token, op_token, value_token = tree.children
     field, compare = parse_field(field_token), OPERATORS[str(op_token)]
-    get = field.getter()
     if value_token.type == "NUMBER":
         number = float(value_token)
         if not math.isfinite(number):
@@ -166,11 +157,12 @@ def compile_comparison(tree: Tree) -> Predicate:
                 f"number {str(value_token)!r} at position {value_token.start_pos} is out of range",
                 value_token.start_pos,
             )
-        if field.numeric:
-            return lambda run: (v := get(run)) is not None and compare(v, number)
-        return lambda run: (
-            (v := get(run)) is not None and (n := as_number(v)) is not None and compare(n, number)
-        )
+
+        def against_number(columns: Columns) -> np.ndarray:
+            values = field.numbers(columns)
+            return compare(values, number) & ~np.isnan(values)  # NaN: missing, never a match
+
+        return against_number
     if field.numeric:
         raise QueryError(
             f"{field.name} is a number; at position {value_token.start_pos} "
@@ -178,10 +170,12 @@ def compile_comparison(tree: Tree) -> Predicate:
             value_token.start_pos,
         )
     text = unquote(value_token)
-    return lambda run: (v := get(run)) is not None and compare(v, text)
+    return lambda columns: columns.strings(field.kind, field.key).where(
+        (str(op_token), text), lambda value: compare(value, text)
+    )
 
 
-def compile_like(tree: Tree) -> Predicate:
+def compile_like(tree: Tree) -> Evaluator:
     field_token, *middle, pattern_token = tree.children
     negate = any(t.type == "NOT" for t in middle)
     ignore_case = any(t.type == "ILIKE" for t in middle)
@@ -192,22 +186,33 @@ def compile_like(tree: Tree) -> Predicate:
             f"{field_token.start_pos}) is a number",
             field_token.start_pos,
         )
-    get, regex = field.getter(), like_regex(unquote(pattern_token), ignore_case)
-    match = regex.fullmatch
+    pattern = unquote(pattern_token)
+    match = like_regex(pattern, ignore_case).fullmatch
+    key = ("LIKE", pattern, ignore_case, negate)
     if negate:
-        return lambda run: (v := get(run)) is not None and match(v) is None
-    return lambda run: (v := get(run)) is not None and match(v) is not None
+        return lambda columns: columns.strings(field.kind, field.key).where(
+            key, lambda value: match(value) is None
+        )
+    return lambda columns: columns.strings(field.kind, field.key).where(
+        key, lambda value: match(value) is not None
+    )
 
 
-def compile_null_test(tree: Tree) -> Predicate:
+def compile_null_test(tree: Tree) -> Evaluator:
     field_token, *rest = tree.children
-    get = parse_field(field_token).getter()
+    field = parse_field(field_token)
+
+    def present(columns: Columns) -> np.ndarray:
+        if field.numeric:
+            return ~np.isnan(columns.numeric(field.kind, field.key))
+        return columns.strings(field.kind, field.key).present
+
     if rest:  # IS NOT NULL
-        return lambda run: get(run) is not None
-    return lambda run: get(run) is None
+        return present
+    return lambda columns: ~present(columns)
 
 
-def compile_tree(tree: Tree, depth: int = 0) -> Predicate:
+def compile_tree(tree: Tree, depth: int = 0) -> Evaluator:
     if depth > MAX_DEPTH:
         raise QueryError(f"query nests deeper than {MAX_DEPTH} levels", tree.meta.start_pos)
     if tree.data == "comparison":
@@ -217,9 +222,24 @@ def compile_tree(tree: Tree, depth: int = 0) -> Predicate:
     if tree.data == "null_test":
         return compile_null_test(tree)
     parts = tuple(compile_tree(child, depth + 1) for child in tree.children)
-    if tree.data == "conjunction":
-        return lambda run: all(part(run) for part in parts)
-    return lambda run: any(part(run) for part in parts)  # disjunction
+    join = operator.and_ if tree.data == "conjunction" else operator.or_  # else: disjunction
+    return lambda columns: reduce(join, (part(columns) for part in parts))
+
+
+class Query:
+    """A compiled query: ``mask(columns)`` answers a whole snapshot at once; calling it on one
+    run dict answers for that run alone (same code, a one-run column set)."""
+
+    __slots__ = ("evaluate",)
+
+    def __init__(self, evaluate: Evaluator) -> None:
+        self.evaluate = evaluate
+
+    def mask(self, columns: Columns) -> np.ndarray:
+        return self.evaluate(columns)
+
+    def __call__(self, run: dict) -> bool:
+        return bool(self.evaluate(Columns([run]))[0])
 
 
 def _expected(names) -> str:
@@ -256,8 +276,8 @@ def _syntax_error(text: str, error: UnexpectedInput) -> QueryError:
 
 
 @lru_cache(maxsize=256)
-def compile_query(text: str) -> Predicate:
-    """The predicate for ``text`` (cached: the dashboard repeats queries while paging)."""
+def compile_query(text: str) -> Query:
+    """The compiled ``text`` (cached: the dashboard repeats queries while paging)."""
     if len(text) > MAX_QUERY_LENGTH:
         raise QueryError(f"query is longer than {MAX_QUERY_LENGTH} characters", MAX_QUERY_LENGTH)
     if not text.strip():
@@ -268,4 +288,4 @@ def compile_query(text: str) -> Predicate:
         raise _syntax_error(text, error) from None
     if isinstance(tree, Token):  # cannot happen with this grammar; keep the type honest
         raise QueryError("query is not a condition", 0)
-    return compile_tree(tree)
+    return Query(compile_tree(tree))

@@ -1,12 +1,27 @@
 """Runs chosen by the plain filters (model_type, model_name, status tag) and the ``q`` language,
-in a snapshot's sorted order. Shared by the run list, the CSV export and the summary."""
+in a snapshot's sorted order. Shared by the run list, the CSV export and the summary.
+
+A filter is answered over the snapshot's columns (``columns.py``) as one boolean per run; the
+matching rows of a sorted view are memoised per snapshot, so paging through a search is a slice.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
 
 from ..errors import BadRequest
+from .columns import Columns
 from .language import QueryError, compile_query
+
+if TYPE_CHECKING:
+    from ..ordering import Order
+    from ..run_cache import RunIndex
+
+Mask = Callable[[Columns], np.ndarray]
 
 
 @dataclass(frozen=True)
@@ -32,34 +47,53 @@ class RunFilter:
             None if blank else query.q,
         )
 
-    def predicate(self):
-        """One callable over a run dict, or None when nothing is filtered; 400 on a bad q."""
-        wanted = {
-            f: v
+    def compiled(self) -> Mask | None:
+        """One boolean per run of a column set, or None when nothing is filtered; 400 on a
+        bad q (raised here, before anything is computed or memoised)."""
+        wanted = tuple(
+            (f, v)
             for f, v in (
                 ("model_type", self.model_type),
                 ("model_name", self.model_name),
                 ("model_status", self.model_status),
             )
             if v is not None
-        }
+        )
         try:
             searched = compile_query(self.q) if self.q is not None else None
         except QueryError as error:
             raise BadRequest(f"q: {error.message}", details={"position": error.position}) from None
         if not wanted and searched is None:
             return None
-        if not wanted:
-            return searched
-        items = tuple(wanted.items())
-        if searched is None:
-            return lambda run: all(run[f] == v for f, v in items)
-        return lambda run: all(run[f] == v for f, v in items) and searched(run)
+
+        def mask(columns: Columns) -> np.ndarray:
+            keep = np.ones(len(columns), dtype=bool) if searched is None else searched.mask(columns)
+            for field, value in wanted:
+                # not &=: the arrays may be a column's memoised answers
+                keep = keep & columns.strings("attributes", field).where(("=", value), value.__eq__)
+            return keep
+
+        return mask
 
 
-def matching_rows(rows: list[tuple[tuple, dict]], run_filter: RunFilter):
-    """``(sort_key, run)`` rows that pass the filter, order kept."""
-    keep = run_filter.predicate()
+def matching_rows(index: RunIndex, order: Order, run_filter: RunFilter) -> list[tuple]:
+    """``(sort_key, run)`` rows of ``index`` in ``order`` that pass the filter."""
+    keep = run_filter.compiled()
+    rows, positions = index.sorted_view(order)
     if keep is None:
         return rows
-    return [row for row in rows if keep(row[1])]
+
+    def pick() -> list[tuple]:
+        chosen = np.flatnonzero(keep(index.columns)[positions])
+        return [rows[i] for i in chosen.tolist()]
+
+    return index.memo((order, run_filter), pick, search=True)
+
+
+def matching_runs(index: RunIndex, run_filter: RunFilter) -> list[dict] | None:
+    """The runs of ``index`` that pass the filter (snapshot order), or None for all of them."""
+    keep = run_filter.compiled()
+    if keep is None:
+        return None
+    runs = index.columns.runs
+    return [runs[i] for i in np.flatnonzero(keep(index.columns)).tolist()]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from typing import TypeVar
 
@@ -16,6 +17,15 @@ M = TypeVar("M", bound=BaseModel)
 
 def ok(data, **extra):
     return jsonify({"success": True, "data": data, **extra})
+
+
+def ok_runs(index, runs: list[dict], **extra):
+    """``ok(runs, **extra)`` for runs of a cached snapshot: each run's JSON is serialised once
+    per snapshot (``RunIndex.run_json``), so a page costs a join, not 100 serialisations."""
+    data = ",".join(index.run_json(run) for run in runs)
+    rest = json.dumps(extra, sort_keys=True, separators=(",", ":"))[1:] if extra else "}"
+    body = f'{{"success":true,"data":[{data}]' + ("," + rest if extra else rest)
+    return current_app.response_class(body, mimetype="application/json")
 
 
 def validated(model: type[M], values) -> M:

@@ -19,14 +19,14 @@ from ..limits import json_body
 from ..ordering import page, parse_order
 from ..people import promoter_from
 from ..promotion import promote
-from ..query import RunFilter, matching_rows
+from ..query import RunFilter, matching_rows, matching_runs
 from ..query.export import default_columns, parse_columns, stream_csv
 from ..run_cache import RunIndex
 from ..schemas import METRIC_PATTERN, CompareRequest, RunsCsvQuery, RunsQuery, SummaryQuery
 from ..serialize import experiment_to_dict, history_to_list, run_to_dict
 from ..staleness import marked
 from ..summary import default_goal, summarize
-from . import check_run_id, ok, services, validated
+from . import check_run_id, ok, ok_runs, services, validated
 
 bp = Blueprint("models", __name__, url_prefix="/api/models")
 
@@ -67,9 +67,10 @@ def runs():
     query = validated(RunsQuery, request.args.to_dict())
     order = parse_order(query.order_by)
     _, index, stale = cached_experiment(query.experiment_name)
-    rows = matching_rows(index.sorted_rows(order), RunFilter.of(query))
+    rows = matching_rows(index, order, RunFilter.of(query))
     chosen, token = page(rows, order, query.limit, query.page_token)
-    return ok(
+    return ok_runs(
+        index,
         chosen,
         count=len(chosen),
         total=len(rows),
@@ -86,10 +87,7 @@ def runs_csv():
     columns = parse_columns(query.columns)
     _, index, _stale = cached_experiment(query.experiment_name)
     runs = [
-        run
-        for _, run in matching_rows(
-            index.sorted_rows(parse_order(query.order_by)), RunFilter.of(query)
-        )
+        run for _, run in matching_rows(index, parse_order(query.order_by), RunFilter.of(query))
     ]
     body = stream_csv(runs, columns or default_columns(runs))
     return Response(
@@ -149,11 +147,10 @@ def summary():
     goal = query.goal or default_goal(query.metric)
     name, index, stale = cached_experiment(query.experiment_name)
     run_filter = RunFilter.of(query)
-    keep = run_filter.predicate()  # a bad q is a 400 before anything is memoised
-    chosen = None if keep is None else filter(keep, index.runs.values())
+    run_filter.compiled()  # a bad q is a 400 before anything is memoised
     data = index.memo(
         ("summary", name, query.metric, goal, run_filter),
-        lambda: summarize(index, name, query.metric, goal, chosen),
+        lambda: summarize(index, name, query.metric, goal, matching_runs(index, run_filter)),
     )
     return ok(
         {**data, "refreshed_at": index.refreshed_at, "stale": stale},
