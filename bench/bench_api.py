@@ -185,7 +185,7 @@ def main() -> int:
     try:
         server = MlflowServer(
             root / "mlflow", backend_uri=postgres.uri, artifacts_destination=str(root / "artifacts")
-        ).start()
+        ).start(timeout=600)  # a busy machine can take minutes to start MLflow
         client = MlflowClient(server.url)
         experiment_id = client.create_experiment(EXPERIMENT)
         seconds = seed(postgres.uri, experiment_id, RUNS)

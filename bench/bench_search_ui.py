@@ -140,7 +140,7 @@ def main() -> int:
     try:
         server = MlflowServer(
             root / "mlflow", backend_uri=postgres.uri, artifacts_destination=str(root / "artifacts")
-        ).start()
+        ).start(timeout=600)  # a busy machine can take minutes to start MLflow
         experiment_id = MlflowClient(server.url).create_experiment(EXPERIMENT)
         seconds = seed(postgres.uri, experiment_id, RUNS)
         print(f"seeded {RUNS:,} runs into MLflow's Postgres tables in {seconds:.1f} s")
