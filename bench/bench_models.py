@@ -10,11 +10,17 @@ run), and prints one table: mean ± sd over seeds of validation and test NDCG@10
 each model's test NDCG@10 as a multiple of EASE's and popularity's, a paired bootstrap 95%
 interval (users resampled) of its test NDCG@10 minus EASE's, and training time. The table is
 saved to bench-results/ (text, markdown for the README, JSON).
+
+Each finished run is cached beside its model (``bench-run.json``, keyed by its config and the
+processed data): a bench that was stopped resumes where it stopped (``--fresh`` retrains all).
+"train s" is wall time; "CPU s" is the run's own CPU time, which reads the same on a machine
+other programs share.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import sys
@@ -78,6 +84,17 @@ def pin_worker(slots: Any, threads: int) -> None:
     torch.set_num_threads(threads)
 
 
+def run_key(raw: dict, seed: int | None, processed: str) -> str:
+    """What a cached run must match: its config, seed and the processed tables' contents
+    (read back, since a parquet file's bytes need not repeat)."""
+    import pandas as pd
+
+    digest = hashlib.sha256(json.dumps([raw, seed], sort_keys=True).encode())
+    for path in sorted(Path(processed).glob("*.parquet")):
+        digest.update(path.name.encode() + pd.read_parquet(path).to_json().encode())
+    return digest.hexdigest()
+
+
 def train_one(
     label: str, raw: dict, seed: int | None, processed: str, out: str, keep_ranks: bool = True
 ) -> dict:
@@ -94,18 +111,33 @@ def train_one(
     config = parse_config(raw, getattr(config_module, schema), filename)
     module = importlib.import_module(f"movie_genie_trainer.{module_name}")
     data = load_processed(processed)
+    cpu = time.process_time()
     result = module.train(config, data, Path(out), [])
     return {
         "model": label,
         "seed": seed,
         "metrics": result.metrics,
         "history": result.history,
+        "cpu_seconds": time.process_time() - cpu,
         "test_ranks": result.test_ranks.tolist() if keep_ranks else None,
     }
 
 
+def cached_train_one(label: str, raw: dict, seed: int | None, processed: str, out: str) -> dict:
+    """``train_one``, or its saved result when the same config already ran on the same data."""
+    cache = Path(out) / "bench-run.json"
+    key = run_key(raw, seed, processed)
+    if cache.is_file():
+        saved = json.loads(cache.read_text())
+        if saved.get("key") == key:
+            return {**saved["run"], "cached": True}
+    run = train_one(label, raw, seed, processed, out)
+    cache.write_text(json.dumps({"key": key, "run": run}))
+    return run
+
+
 def run_jobs(jobs: list[tuple], workers: int, threads: int, log: Path) -> list[dict]:
-    """Run ``train_one(*job)`` for each job: in this process, or ``workers`` processes each
+    """Run ``cached_train_one(*job)`` for each job: in this process, or ``workers`` processes each
     pinned to its own ``threads`` cores (so timings read like a ``threads``-core machine).
     Each finished run's metrics are appended to ``log`` as they come."""
 
@@ -115,13 +147,15 @@ def run_jobs(jobs: list[tuple], workers: int, threads: int, log: Path) -> list[d
         print(
             f"   {run['model']} seed {run['seed']}: val NDCG@10 "
             f"{run['metrics']['val_ndcg_at_10']:.4f}, test {run['metrics']['ndcg_at_10']:.4f}"
-            f" in {run['metrics']['training_time_seconds']:.0f} s",
+            f" in {run['metrics']['training_time_seconds']:.0f} s"
+            f" ({run['cpu_seconds']:.0f} CPU s{', cached' if run.get('cached') else ''};"
+            f" load {os.getloadavg()[0]:.1f})",
             flush=True,
         )
         return run
 
     if workers <= 1:
-        return [record(train_one(*job)) for job in jobs]
+        return [record(cached_train_one(*job)) for job in jobs]
     import multiprocessing
 
     context = multiprocessing.get_context("spawn")
@@ -133,7 +167,7 @@ def run_jobs(jobs: list[tuple], workers: int, threads: int, log: Path) -> list[d
     with ProcessPoolExecutor(
         workers, mp_context=context, initializer=pin_worker, initargs=(slots, threads)
     ) as pool:
-        futures = [pool.submit(train_one, *job) for job in jobs]
+        futures = [pool.submit(cached_train_one, *job) for job in jobs]
         for future in as_completed(futures):
             record(future.result())
         return [f.result() for f in futures]
@@ -171,10 +205,11 @@ def summarise(runs: list[dict]) -> list[dict]:
             "ndcg_at_10",
             "recall_at_10",
             "training_time_seconds",
+            "cpu_seconds",
             "epochs_trained",
             "best_epoch",
         ):
-            values = np.array([r["metrics"][key] for r in group], dtype=float)
+            values = np.array([r.get(key, r["metrics"].get(key)) for r in group], dtype=float)
             row[key] = float(values.mean())
             row[f"{key}_sd"] = float(values.std(ddof=1)) if len(values) > 1 else 0.0
         if REFERENCE in gains and label != REFERENCE:
@@ -196,6 +231,7 @@ def table(rows: list[dict], markdown: bool) -> str:
         "× popularity",
         "test NDCG@10 − EASE (95% CI)",
         "train s",
+        "CPU s",
         "epochs",
     ]
     lines = [header]
@@ -215,6 +251,7 @@ def table(rows: list[dict], markdown: bool) -> str:
                 if ci
                 else "-",
                 f"{r['training_time_seconds']:.0f} ± {r['training_time_seconds_sd']:.0f}",
+                f"{r['cpu_seconds']:.0f} ± {r['cpu_seconds_sd']:.0f}",
                 f"{r['epochs_trained']:.0f}",
             ]
         )
@@ -254,8 +291,12 @@ def main(argv: list[str] | None = None) -> int:
         default=None,
         help="already processed data (default: prepare configs/data.yaml)",
     )
+    parser.add_argument("--fresh", action="store_true", help="retrain runs already cached")
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
+    if args.fresh:
+        for cache in (args.out / "models").glob("*/bench-run.json"):
+            cache.unlink()
     processed = args.processed
     if processed is None:
         print(f"== preparing ML-100k into {args.out / 'processed'}", flush=True)
@@ -280,10 +321,12 @@ def main(argv: list[str] | None = None) -> int:
         if args.jobs > 1
         else "one run at a time"
     )
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     report = (
         f"ML-100k, leave-one-out (ties in source order), full ranking, seen items "
-        f"excluded; {settings}; seeds {args.seeds}; {parallel}; "
-        f"{time.strftime('%Y-%m-%d %H:%M:%S')}\n\n{table(rows, markdown=False)}\n"
+        f"excluded; {settings}; seeds {args.seeds}; {parallel}; {os.cpu_count()} CPUs, "
+        f"load average at the end {load}; {time.strftime('%Y-%m-%d %H:%M:%S')}\n\n"
+        f"{table(rows, markdown=False)}\n"
     )
     print("\n" + report)
     (args.out / "bench_models.txt").write_text(report)

@@ -168,3 +168,31 @@ def test_mask_always_hides_at_least_one_item():
     assert ((batch["labels"] > 0).sum(dim=1) >= 1).all()
     assert (batch["sequence"][batch["labels"] > 0] == 99).all()
     assert (batch["sequence"][windows == 0] == 0).all()
+
+
+def test_last_item_rows_mask_only_the_most_recent_item_as_at_inference():
+    from movie_genie_trainer.models.bert4rec import cloze_batch
+
+    windows = torch.tensor([[0, 0, 5, 6], [1, 2, 3, 4], [0, 7, 8, 9]])
+    batch = cloze_batch(
+        windows, mask_token=99, mask_ratio=0.9, last_item_ratio=1.0, rng=np.random.default_rng(0)
+    )
+    assert batch["labels"][:, -1].tolist() == [6, 4, 9]
+    assert (batch["labels"][:, :-1] == 0).all()
+    assert batch["sequence"][:, :-1].tolist() == windows[:, :-1].tolist()
+
+
+def test_the_also_rule_adds_the_last_item_to_the_random_masks():
+    from movie_genie_trainer.models.bert4rec import cloze_batch
+
+    windows = torch.arange(1, 41).view(2, 20)
+    batch = cloze_batch(
+        windows,
+        mask_token=99,
+        mask_ratio=0.5,
+        last_item_ratio=1.0,
+        rng=np.random.default_rng(0),
+        last_item_rule="also",
+    )
+    assert batch["labels"][:, -1].tolist() == [20, 40]
+    assert ((batch["labels"][:, :-1] > 0).sum(dim=1) > 1).all()  # the random masks stay

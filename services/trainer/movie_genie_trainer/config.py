@@ -101,6 +101,9 @@ class Bert4RecModelConfig(Section):
     mask_ratio: float = Field(0.35, gt=0, lt=1)
     # share of training sequences whose only mask is the last item, the test-time setting
     last_item_mask_ratio: float = Field(0.1, ge=0, le=1)
+    # "only": those sequences mask nothing else; "also": the last item is masked on top of the
+    # random masks, so the test-time task is trained without losing the other targets
+    last_item_rule: Literal["only", "also"] = "only"
     # training windows tile each history from its end: one more every `window_stride` items
     window_stride: int = Field(50, ge=1)
 

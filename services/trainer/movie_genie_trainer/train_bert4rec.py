@@ -36,7 +36,12 @@ def train(
         windows = torch.from_numpy(windows)
         return [
             cloze_batch(
-                windows[rows], model.mask_token, cfg.mask_ratio, cfg.last_item_mask_ratio, rng
+                windows[rows],
+                model.mask_token,
+                cfg.mask_ratio,
+                cfg.last_item_mask_ratio,
+                rng,
+                cfg.last_item_rule,
             )
             for rows in shuffled_chunks(len(windows), config.training.batch_size, rng)
         ]

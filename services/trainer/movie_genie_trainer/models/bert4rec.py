@@ -79,15 +79,21 @@ def cloze_batch(
     mask_ratio: float,
     last_item_ratio: float,
     rng: np.random.Generator,
+    last_item_rule: str = "only",
 ) -> dict[str, torch.Tensor]:
     """Mask training windows [B, L] (left-padded): each real item is masked with probability
-    ``mask_ratio`` (at least one per row); a ``last_item_ratio`` share of rows masks only the
-    last item instead, which is exactly the prediction task at test time."""
+    ``mask_ratio`` (at least one per row). A ``last_item_ratio`` share of rows also masks the
+    last item, which is exactly the prediction task at test time (a [MASK] after the history):
+    under ``last_item_rule`` "only" that is those rows' only mask, under "also" it is added to
+    their random masks (so they keep every other target too)."""
     real = windows.numpy() > 0
     masked = (rng.random(real.shape) < mask_ratio) & real
-    last_only = rng.random(len(real)) < last_item_ratio
-    masked[last_only] = False
-    masked[:, -1] |= last_only | ~masked.any(axis=1)
+    last = rng.random(len(real)) < last_item_ratio
+    if last_item_rule == "only":
+        masked[last] = False
+    elif last_item_rule != "also":
+        raise ValueError(f"last_item_rule must be 'only' or 'also', not {last_item_rule!r}")
+    masked[:, -1] |= last | ~masked.any(axis=1)
     masked = torch.from_numpy(masked)
     return {
         "sequence": windows.masked_fill(masked, mask_token),
