@@ -1,24 +1,62 @@
 """Thousands of runs straight into MLflow's Postgres tables, for benchmarks and scale tests.
 
 10,000 REST round trips would take longer than the benchmark itself, so runs shaped like the
-tracking code's (tags, params, final and per-epoch metrics; no per-epoch history) are inserted in
-batches into the tables of the server's own database; MLflow reads them back like any other run.
+tracking code's (tags, params, final and per-epoch metrics; no per-epoch history) go in with one
+COPY per table into the server's own database; MLflow reads them back like any other run.
 One run a minute, the last one newest; every 25th run FAILED (no final metrics).
 """
 
 from __future__ import annotations
 
+import io
 import random
 import time
 import uuid
 
 import psycopg2
-from psycopg2.extras import execute_values
 
 FINAL = [f"{m}_at_{k}" for m in ("recall", "ndcg", "coverage") for k in (10, 50, 100)]
 EPOCH = ["train_loss", "val_loss", "learning_rate", "val_recall_at_10", "val_ndcg_at_10"]
 EXTRA = ["num_users", "num_movies", "num_interactions", "total_parameters", "training_time_seconds"]
 MODELS = [("two-tower", "retrieval"), ("bert4rec", "ranking")]
+
+
+RUN_COLUMNS = (
+    "run_uuid",
+    "name",
+    "source_type",
+    "source_name",
+    "entry_point_name",
+    "user_id",
+    "status",
+    "start_time",
+    "end_time",
+    "deleted_time",
+    "source_version",
+    "lifecycle_stage",
+    "artifact_uri",
+    "experiment_id",
+)
+COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def copy_text(value) -> str:
+    """One value in COPY's text format."""
+    if value is None:
+        return "\\N"
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, float):
+        return repr(value)
+    return str(value).translate(COPY_ESCAPES)
+
+
+def copy_rows(cursor, table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
+    """COPY ``rows`` into ``table``: several times faster than INSERTs (client and server)."""
+    buffer = io.StringIO()
+    buffer.writelines("\t".join(map(copy_text, row)) + "\n" for row in rows)
+    buffer.seek(0)
+    cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN", buffer)
 
 
 def seed(database_uri: str, experiment_id: str, count: int) -> float:
@@ -75,31 +113,17 @@ def seed(database_uri: str, experiment_id: str, count: int) -> float:
             metrics.append((key, value, start + 40_000, run_id, 10, False))
             latest.append((key, value, start + 40_000, 10, False, run_id))
     with psycopg2.connect(dsn) as connection, connection.cursor() as cursor:
-        execute_values(
+        copy_rows(cursor, "runs", RUN_COLUMNS, runs)
+        copy_rows(cursor, "tags", ("key", "value", "run_uuid"), tags)
+        copy_rows(cursor, "params", ("key", "value", "run_uuid"), params)
+        copy_rows(
+            cursor, "metrics", ("key", "value", "timestamp", "run_uuid", "step", "is_nan"), metrics
+        )
+        copy_rows(
             cursor,
-            "INSERT INTO runs (run_uuid, name, source_type, source_name, "
-            "entry_point_name, user_id, status, start_time, end_time, deleted_time, "
-            "source_version, lifecycle_stage, artifact_uri, experiment_id) VALUES %s",
-            runs,
-            page_size=2000,
-        )
-        execute_values(
-            cursor, "INSERT INTO tags (key, value, run_uuid) VALUES %s", tags, page_size=5000
-        )
-        execute_values(
-            cursor, "INSERT INTO params (key, value, run_uuid) VALUES %s", params, page_size=5000
-        )
-        execute_values(
-            cursor,
-            "INSERT INTO metrics (key, value, timestamp, run_uuid, step, is_nan) VALUES %s",
-            metrics,
-            page_size=5000,
-        )
-        execute_values(
-            cursor,
-            "INSERT INTO latest_metrics (key, value, timestamp, step, is_nan, run_uuid) VALUES %s",
+            "latest_metrics",
+            ("key", "value", "timestamp", "step", "is_nan", "run_uuid"),
             latest,
-            page_size=5000,
         )
         cursor.execute("ANALYZE")
     return time.monotonic() - started
