@@ -94,7 +94,7 @@ def test_a_model_replaced_in_the_bucket_is_refused_on_load(
         item["Key"]
         for page in bucket.get_paginator("list_objects_v2").paginate(Bucket=s3.bucket)
         for item in page.get("Contents", [])
-        if item["Key"].endswith(f"{model_id}/artifacts/weights.safetensors")
+        if item["Key"].endswith(f"{model_id}/artifacts/data/weights.safetensors")
     ]
     assert len(keys) == 1
     original = bucket.get_object(Bucket=s3.bucket, Key=keys[0])["Body"].read()

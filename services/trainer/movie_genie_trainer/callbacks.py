@@ -23,8 +23,15 @@ class TrainingCallback(Protocol):
 
     def on_epoch_end(self, epoch: int, metrics: dict[str, float]) -> None: ...
 
+    # item_ids: the MovieLens movie id of each item index, so the logged model answers in ids.
     def on_train_end(
-        self, *, final_metrics: dict[str, float], output_dir: Path, model: Any, example_input: Any
+        self,
+        *,
+        final_metrics: dict[str, float],
+        output_dir: Path,
+        model: Any,
+        example_input: Any,
+        item_ids: Any = None,
     ) -> None: ...
 
     def on_train_failed(self, error: BaseException) -> None: ...

@@ -2,10 +2,12 @@
 
 Nothing here unpickles: the weights are safetensors (tensors, no code), the description is
 JSON, and the class that rebuilds the model comes from this package (``BUILDERS``), at the
-version recorded in ``model.json``. The SHA-256 digest of the folder is logged at training time
-on the tracking server (the run's and the model version's ``model_sha256`` tag, which live in
-its database, not in the artifact bucket), and ``load_registered_model`` refuses files that do
-not match it: a model swapped in the bucket behind MLflow's back is never loaded.
+version recorded in ``model.json``. The two files sit in the logged model's ``data/`` folder
+(beside the ``MLmodel`` that lets MLflow serve it, ``movie_genie_trainer.serving``). The SHA-256
+digest of that data folder is logged at training time on the tracking server (the run's and the
+model version's ``model_sha256`` tag, which live in its database, not in the artifact bucket),
+and ``load_registered_model`` refuses files that do not match it: a model swapped in the bucket
+behind MLflow's back is never loaded.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from safetensors.torch import load_file, save_file
 
 WEIGHTS_FILE = "weights.safetensors"
 DESCRIPTION_FILE = "model.json"
+DATA_DIR = "data"  # the digested files, inside the logged model's artifacts
 DIGEST_TAG = "model_sha256"
 FORMAT = "movie-genie-safetensors/1"
 
@@ -52,10 +55,16 @@ def folder_digest(folder: Path) -> str:
 
 
 def save_model(
-    model: torch.nn.Module, model_name: str, config: dict[str, Any], folder: Path
+    model: torch.nn.Module,
+    model_name: str,
+    config: dict[str, Any],
+    folder: Path,
+    item_ids: Any = None,
 ) -> str:
-    """Write the model's two files into ``folder``; return their digest."""
-    folder = Path(folder)
+    """Write the model's two files into ``folder/data``; return their digest. ``item_ids``
+    (the movie id of each item index, 0 for padding) lets a served model answer in movie ids;
+    without it the ids are the model's own indices."""
+    folder = Path(folder) / DATA_DIR
     folder.mkdir(parents=True, exist_ok=True)
     state = {k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()}
     save_file(state, str(folder / WEIGHTS_FILE), metadata={"format": FORMAT})
@@ -66,6 +75,8 @@ def save_model(
         "trainer_version": trainer_version(),
         "config": config,
     }
+    if item_ids is not None:
+        description["item_ids"] = [int(i) for i in item_ids]
     (folder / DESCRIPTION_FILE).write_text(json.dumps(description, indent=2, sort_keys=True))
     return folder_digest(folder)
 
@@ -117,8 +128,21 @@ def _popularity(config: dict[str, Any], state: dict[str, torch.Tensor]) -> torch
     return Popularity(state["counts"], config["model"].get("smoothing", 1.0))
 
 
+@builder("movie_genie_trainer.models.ease.EASE")
+def _ease(config: dict[str, Any], state: dict[str, torch.Tensor]) -> torch.nn.Module:
+    from movie_genie_trainer.models.ease import EASE
+
+    # EASE reads the whole history; no user has seen more distinct items than the catalogue.
+    return EASE(state["weights"], state["weights"].shape[0] - 1)
+
+
 def load_model(folder: Path, expected_digest: str) -> torch.nn.Module:
-    """Rebuild the model in ``folder`` after checking its digest; eval mode, on CPU."""
+    """Rebuild the model whose data is in ``folder`` after checking its digest; eval, CPU."""
+    return load_verified(folder, expected_digest)[0]
+
+
+def load_verified(folder: Path, expected_digest: str) -> tuple[torch.nn.Module, dict[str, Any]]:
+    """``load_model`` plus the checked description (``model.json``)."""
     folder = Path(folder)
     actual = folder_digest(folder)
     if actual != expected_digest:
@@ -137,7 +161,7 @@ def load_model(folder: Path, expected_digest: str) -> torch.nn.Module:
     state = load_file(str(folder / WEIGHTS_FILE))
     model = build(description["config"], state)
     model.load_state_dict(state)
-    return model.eval()
+    return model.eval(), description
 
 
 def load_registered_model(model_uri: str, tracking_uri: str | None = None) -> torch.nn.Module:
@@ -165,6 +189,6 @@ def load_registered_model(model_uri: str, tracking_uri: str | None = None) -> to
     with tempfile.TemporaryDirectory(prefix="movie-genie-model-") as tmp:
         local = download_artifacts(artifact_uri=location, dst_path=tmp, tracking_uri=tracking_uri)
         try:
-            return load_model(Path(local), expected)
+            return load_model(Path(local) / DATA_DIR, expected)
         except ModelIntegrityError as error:
             raise ModelIntegrityError(f"{model_uri} (version {version.version}): {error}") from None

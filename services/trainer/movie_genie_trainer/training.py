@@ -82,7 +82,13 @@ class Lifecycle:
             cb.on_epoch_end(epoch, metrics)
 
     def end(
-        self, *, final_metrics: dict[str, float], output_dir: Path, model: Any, example_input: Any
+        self,
+        *,
+        final_metrics: dict[str, float],
+        output_dir: Path,
+        model: Any,
+        example_input: Any,
+        item_ids: Any = None,
     ) -> None:
         if self.ended:
             raise RuntimeError("the run has already ended")
@@ -93,6 +99,7 @@ class Lifecycle:
                 output_dir=output_dir,
                 model=model,
                 example_input=example_input,
+                item_ids=item_ids,
             )
 
 
@@ -307,6 +314,7 @@ def fit(
             output_dir=out,
             model=model,
             example_input=example_input(data, model.history_length),
+            item_ids=data.item_ids,
         )
     return RunResult(written, history, ranks)
 
@@ -355,5 +363,6 @@ def fit_closed_form(
             output_dir=out,
             model=model,
             example_input=example_input(data, model.history_length),
+            item_ids=data.item_ids,
         )
     return RunResult(written, [record], ranks)

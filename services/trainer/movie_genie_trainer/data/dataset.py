@@ -29,6 +29,7 @@ class SequenceData:
     num_genres: int
     stats: dict
     data_config: DataConfig
+    item_ids: np.ndarray | None = None  # [N+1] MovieLens movie id of each item index (0: pad)
     _counts: np.ndarray | None = field(default=None, repr=False)
 
     def history(self, split: str) -> list[np.ndarray]:
@@ -80,6 +81,7 @@ def load_processed(folder: str | Path) -> SequenceData:
         num_genres=len(genre_names),
         stats=stats,
         data_config=data_config,
+        item_ids=np.concatenate([[0], movies["item_id"].to_numpy(np.int64)]),
     )
 
 

@@ -122,7 +122,13 @@ class MlflowTrackingCallback:
         self._metrics(contract.numeric_metrics(metrics), step=epoch)
 
     def on_train_end(
-        self, *, final_metrics: dict[str, Any], output_dir: Path, model: Any, example_input: Any
+        self,
+        *,
+        final_metrics: dict[str, Any],
+        output_dir: Path,
+        model: Any,
+        example_input: Any,
+        item_ids: Any = None,
     ) -> None:
         final = contract.numeric_metrics(final_metrics)
         for key in contract.DATASET_METRICS:
@@ -142,7 +148,9 @@ class MlflowTrackingCallback:
         self._submit({"artifacts": files})
         registered_name = self.settings.registered_models.get(self.model_name)
         if model is not None and registered_name:
-            digest = save_model(model, self.model_name, self.config, self.output_dir / MODEL_DIR)
+            digest = save_model(
+                model, self.model_name, self.config, self.output_dir / MODEL_DIR, item_ids
+            )
             about = {"digest": digest, "model_type": self.model_type}
             self._submit({"log_model": {"dir": MODEL_DIR, "model_name": self.model_name, **about}})
             self._submit({"register": {"name": registered_name, **about}})

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from movie_genie_trainer.model_store import DIGEST_TAG
+from movie_genie_trainer.serving.mlmodel import write_mlmodel
 
 log = logging.getLogger("movie_genie_trainer.tracking")
 
@@ -188,7 +189,9 @@ class RunWriter:
                 },
             )
         self.model_id = model.model_id
-        self.client.log_model_artifacts(self.model_id, str(self.base_dir / body["dir"]))
+        folder = self.base_dir / body["dir"]
+        write_mlmodel(folder, self.model_id, self.run_id)  # names this logged model
+        self.client.log_model_artifacts(self.model_id, str(folder))
         self.client.set_tag(self.run_id, DIGEST_TAG, body["digest"])
         self.client.finalize_logged_model(self.model_id, LoggedModelStatus.READY)
 
