@@ -150,7 +150,7 @@ def main() -> int:
             root,
             server.url,
             EXPERIMENT,
-            "unused",
+            "",  # no promote token: promotion off
             server.url,
             METRICS_API_STORE_URI=postgres.uri,
             MLFLOW_HTTP_REQUEST_TIMEOUT="120",
