@@ -7,7 +7,7 @@ COMPOSE ?= docker compose
 
 
 .PHONY: help bootstrap frontend-build demo test test-compose test-python test-frontend up down logs train \
-        train-local mlflow replay lint format api-types bench bench-models sweep-models env add-user
+        train-local dvc-push dvc-pull mlflow replay lint format api-types bench bench-models sweep-models env add-user
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -61,6 +61,16 @@ add-user: bootstrap ## Add a person to MLflow: make add-user NAME=alice ROLE=vie
 # The trainer runs as the checkout's owner, so DVC's outputs in the mounted checkout are theirs.
 train: ## Run the DVC pipeline in the trainer container against the compose stack
 	TRAINER_UID=$$(stat -c %u .) TRAINER_GID=$$(stat -c %g .) $(COMPOSE) --profile train run --rm --build trainer
+
+# DVC's remote is the artifact bucket (.dvc/config); in the container, .env names the bucket and keys.
+DVC_REMOTE := dvc remote modify --local artifacts url "s3://$$ARTIFACT_BUCKET/dvc" &&
+dvc-push: ## Upload the processed data and models dvc.lock names to the bucket (compose stack)
+	TRAINER_UID=$$(stat -c %u .) TRAINER_GID=$$(stat -c %g .) $(COMPOSE) --profile train run --rm trainer \
+		sh -c '$(DVC_REMOTE) dvc push'
+
+dvc-pull: ## Restore the processed data and models dvc.lock names from the bucket (compose stack)
+	TRAINER_UID=$$(stat -c %u .) TRAINER_GID=$$(stat -c %g .) $(COMPOSE) --profile train run --rm trainer \
+		sh -c '$(DVC_REMOTE) dvc pull'
 
 # DVC runs each stage's `python -m ...` through the shell: the venv must come first on PATH.
 train-local: bootstrap ## Run the DVC pipeline natively against MLFLOW_TRACKING_URI

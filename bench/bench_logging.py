@@ -91,7 +91,6 @@ def main() -> int:
             capture_output=True,
         )
         config = yaml.safe_load((ROOT / "configs" / "two_tower.yaml").read_text())
-        config["training"]["progress_bar"] = False
         if EPOCHS:
             config["training"].update(epochs=EPOCHS, early_stopping_patience=EPOCHS)
         config_path = work / "two_tower.yaml"

@@ -30,7 +30,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 MODELS = {  # label -> (trainer module, schema name, config file, seeded)
@@ -43,21 +42,15 @@ REFERENCE = "ease"
 BOOTSTRAP_SAMPLES = 10_000
 
 
-def deep_merge(base: dict, override: dict) -> dict:
-    merged = dict(base)
-    for key, value in override.items():
-        if isinstance(value, dict) and isinstance(merged.get(key), dict):
-            merged[key] = deep_merge(merged[key], value)
-        else:
-            merged[key] = value
-    return merged
-
-
 def raw_config(configs: Path, filename: str, overrides: Path | None) -> dict:
-    raw = yaml.safe_load((configs / filename).read_text()) or {}
+    """The config as a plain mapping, with ``overrides/<filename>`` on top when there is one
+    (the same merge as the demo's: ``merge_configs``)."""
+    from movie_genie_trainer.config import merge_configs
+
+    layers = [configs / filename]
     if overrides is not None and (overrides / filename).is_file():
-        raw = deep_merge(raw, yaml.safe_load((overrides / filename).read_text()) or {})
-    return raw
+        layers.append(overrides / filename)
+    return merge_configs(*layers)
 
 
 def prepare(out: Path) -> Path:
@@ -79,9 +72,7 @@ def pin_worker(slots: Any, threads: int) -> None:
     global _CORES
     _CORES = slots.get()
     os.sched_setaffinity(0, _CORES)
-    import torch
-
-    torch.set_num_threads(threads)
+    os.environ["MOVIE_GENIE_NUM_THREADS"] = str(threads)  # read by movie_genie_trainer.machine
 
 
 def run_key(raw: dict, seed: int | None, processed: str) -> str:
@@ -102,12 +93,12 @@ def train_one(
     import importlib
 
     from movie_genie_trainer import config as config_module
-    from movie_genie_trainer.config import parse_config
+    from movie_genie_trainer.config import merge_configs, parse_config
     from movie_genie_trainer.data.dataset import load_processed
 
     module_name, schema, filename, seeded = MODELS[label]
     if seeded and seed is not None:
-        raw = deep_merge(raw, {"training": {"seed": seed, "progress_bar": False}})
+        raw = merge_configs(raw, {"training": {"seed": seed}})
     config = parse_config(raw, getattr(config_module, schema), filename)
     module = importlib.import_module(f"movie_genie_trainer.{module_name}")
     data = load_processed(processed)

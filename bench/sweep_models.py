@@ -20,7 +20,8 @@ from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from pathlib import Path
 
 import yaml
-from bench_models import MODELS, ROOT, deep_merge, pin_worker, prepare, raw_config, train_one
+from bench_models import MODELS, ROOT, pin_worker, prepare, raw_config, train_one
+from movie_genie_trainer.config import merge_configs
 
 TT = "two-tower"
 B4R = "bert4rec"
@@ -120,10 +121,14 @@ def main(argv: list[str] | None = None) -> int:
     for label in args.models:
         filename = MODELS[label][2]
         base = raw_config(ROOT / "configs", filename, None)
-        base = deep_merge(base, {"training": {"progress_bar": False}}) if MODELS[label][3] else base
         for i, change in enumerate(GRIDS[label][: args.limit]):
             jobs.append(
-                (label, change, deep_merge(base, change), str(args.out / "models" / f"{label}-{i}"))
+                (
+                    label,
+                    change,
+                    merge_configs(base, change),
+                    str(args.out / "models" / f"{label}-{i}"),
+                )
             )
     # Interleave the models so a deadline cuts both grids' tails, not one model's grid.
     jobs.sort(key=lambda job: GRIDS[job[0]].index(job[1]))
@@ -205,11 +210,7 @@ def main(argv: list[str] | None = None) -> int:
                 f" | {r['seconds']:.0f} |"
             )
         if rows:
-            best = dict(rows[0]["config"])
-            if MODELS[label][3]:
-                best["training"] = {
-                    k: v for k, v in best["training"].items() if k != "progress_bar"
-                }
+            best = rows[0]["config"]
             (chosen_dir / MODELS[label][2]).write_text(yaml.safe_dump(best, sort_keys=False))
             print(f"chosen {label}: {rows[0]['change']} ({rows[0]['val_ndcg_at_10']:.4f})")
     (args.out / "sweep.md").write_text("\n".join(lines) + "\n")

@@ -1,10 +1,11 @@
 """The demo's training step: `dvc repro` with demo-sized configs, logged to the demo's MLflow.
 
 The pipeline runs in a DVC workspace under the demo state directory: the repository's dvc.yaml
-and configs, each config deep-merged with its namesake in DEMO_CONFIG_DIR (default configs/demo,
-which holds only what the demo changes), and the services folder linked in. DVC's lock file
-there makes a second `make demo` train nothing when nothing changed. Once the pipeline is done,
-the process prints the URLs and waits, so that honcho keeps the servers up until Ctrl-C.
+and configs, each config merged (``merge_configs``, OmegaConf) with its namesake in
+DEMO_CONFIG_DIR (default configs/demo, which holds only what the demo changes), and the services
+folder linked in. DVC's lock file there makes a second `make demo` train nothing when nothing
+changed. Once the pipeline is done, the process prints the URLs and waits, so that honcho keeps
+the servers up until Ctrl-C.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import urllib.request
 from pathlib import Path
 
 import yaml
+from movie_genie_trainer.config import merge_configs
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -29,16 +31,6 @@ def sync(source: Path, target: Path) -> None:
     if not target.exists() or not filecmp.cmp(source, target, shallow=False):
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, target)
-
-
-def deep_merge(base: dict, override: dict) -> dict:
-    merged = dict(base)
-    for key, value in override.items():
-        if isinstance(value, dict) and isinstance(merged.get(key), dict):
-            merged[key] = deep_merge(merged[key], value)
-        else:
-            merged[key] = value
-    return merged
 
 
 def write_if_changed(text: str, target: Path) -> None:
@@ -58,9 +50,7 @@ def build_workspace(workspace: Path, config_dir: Path) -> None:
         if not override.exists():
             sync(path, workspace / "configs" / path.name)
             continue
-        merged = deep_merge(
-            yaml.safe_load(path.read_text()) or {}, yaml.safe_load(override.read_text()) or {}
-        )
+        merged = merge_configs(path, override)
         header = f"# {path.name} merged with {override.relative_to(REPO)}\n"
         write_if_changed(
             header + yaml.safe_dump(merged, sort_keys=False), workspace / "configs" / path.name

@@ -1,6 +1,7 @@
 from pathlib import Path
 
 import pytest
+import yaml
 from movie_genie_trainer import train_two_tower
 from movie_genie_trainer.config import (
     Bert4RecConfig,
@@ -9,6 +10,8 @@ from movie_genie_trainer.config import (
     PopularityConfig,
     TwoTowerConfig,
     load_config,
+    merge_configs,
+    parse_config,
 )
 
 from tests.trainer.conftest import CONFIGS
@@ -66,3 +69,26 @@ def test_cli_reports_a_bad_key_and_exits_nonzero(tmp_path, smoke_dir, capsys):
     assert code == 2
     assert "training.learning_rat" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in (CONFIGS / "demo").glob("*.yaml")))
+def test_demo_overrides_merge_over_the_defaults(name):
+    merged = parse_config(
+        merge_configs(CONFIGS / name, CONFIGS / "demo" / name), SCHEMAS[name], name
+    )
+    default = load_config(CONFIGS / name, SCHEMAS[name])
+    override = yaml.safe_load((CONFIGS / "demo" / name).read_text())
+    for section, values in override.items():
+        assert getattr(merged, section).model_dump() == {
+            **getattr(default, section).model_dump(),
+            **values,
+        }
+    assert merged.model == default.model or "model" in override
+
+
+def test_merge_keeps_siblings_replaces_lists_and_later_layers_win(tmp_path):
+    base = _write(tmp_path, "training:\n  seed: 1\n  epochs: 4\nevaluation:\n  ks: [10, 50]\n")
+    merged = merge_configs(
+        base, {"training": {"seed": 3}, "evaluation": {"ks": [5]}}, {"training": {"seed": 9}}
+    )
+    assert merged == {"training": {"seed": 9, "epochs": 4}, "evaluation": {"ks": [5]}}

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, Literal, TypeVar
 
 import yaml
+from omegaconf import OmegaConf
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 
@@ -63,8 +64,6 @@ class TrainingConfig(Section):
     warmup_epochs: int = Field(1, ge=0)  # linear warm-up, then cosine decay to min_lr_ratio
     min_lr_ratio: float = Field(0.05, ge=0, le=1)
     early_stopping_patience: int = Field(10, ge=1)  # evaluations without a better val NDCG@10
-    num_threads: int | None = Field(None, ge=1)  # torch CPU threads; None = torch's default
-    progress_bar: bool = True
 
 
 class EvaluationConfig(Section):
@@ -175,6 +174,17 @@ def load_config(path: str | Path, cls: type[C]) -> C:
     except yaml.YAMLError as exc:
         raise ConfigError(f"{path}: not valid YAML: {exc}") from None
     return parse_config(raw, cls, str(path))
+
+
+def merge_configs(*layers: str | Path | dict[str, Any]) -> dict[str, Any]:
+    """Layer configs key by key, later layers winning (OmegaConf.merge; lists are replaced):
+    a YAML file, a file of only the keys it changes (configs/demo), or a mapping such as
+    ``{"training": {"seed": 3}}``. The result is plain data for ``parse_config``."""
+    loaded = [
+        OmegaConf.load(layer) if isinstance(layer, str | Path) else OmegaConf.create(layer)
+        for layer in layers
+    ]
+    return OmegaConf.to_container(OmegaConf.merge(*loaded), resolve=True)
 
 
 def dump_config(config: BaseModel, path: str | Path) -> None:

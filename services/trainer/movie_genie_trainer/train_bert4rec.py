@@ -26,7 +26,7 @@ MODEL_NAME = "bert4rec"
 def train(
     config: Bert4RecConfig, data: SequenceData, out: Path, callbacks: list[TrainingCallback]
 ) -> RunResult:
-    seed_everything(config.training.seed, config.training.num_threads)
+    seed_everything(config.training.seed)
     model = BERT4Rec(config.model, data.num_items)
     cfg = config.model
 

@@ -31,7 +31,7 @@ def build_model(config: TwoTowerConfig, data: SequenceData) -> TwoTower:
 def train(
     config: TwoTowerConfig, data: SequenceData, out: Path, callbacks: list[TrainingCallback]
 ) -> RunResult:
-    seed_everything(config.training.seed, config.training.num_threads)
+    seed_everything(config.training.seed)
     model = build_model(config, data)
     # Every step of every user's training history, each epoch (training items only).
     examples = NextItemExamples(data.train, config.model.max_history)

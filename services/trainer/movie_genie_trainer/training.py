@@ -3,10 +3,11 @@ and the files every run writes.
 
 ``training_run`` is the one place that orders the tracking hooks (start, one report per epoch,
 end; failure on any exception); ``fit``, the popularity and EASE baselines and the tests' tiny
-loop all go through it. The loop is seeded, picks CUDA when present (``MOVIE_GENIE_DEVICE``
-forces cpu/cuda), follows a warm-up + cosine learning-rate schedule over the batches it is
-actually given, evaluates validation NDCG@10 after every epoch, keeps the best weights by
-validation (checkpointed with their config), stops early on validation, and reads test once.
+loop all go through it. The loop is seeded, runs on the machine's device and threads
+(``machine.py``: environment, not DVC params), follows a warm-up + cosine learning-rate
+schedule over the batches it is actually given, evaluates validation NDCG@10 after every
+epoch, keeps the best weights by validation (checkpointed with their config), stops early on
+validation, and reads test once.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from __future__ import annotations
 import copy
 import json
 import math
-import os
 import random
 import time
 from collections.abc import Callable, Iterable
@@ -32,25 +32,25 @@ from movie_genie_trainer.callbacks import TrainingCallback
 from movie_genie_trainer.config import EvaluationConfig, TrainingConfig
 from movie_genie_trainer.data.dataset import SequenceData, pad_left
 from movie_genie_trainer.evaluation import evaluate, evaluate_ranks
+from movie_genie_trainer.machine import machine
 from movie_genie_trainer.models.layers import count_parameters
 
 Batch = dict[str, torch.Tensor]
 
 
 def select_device() -> torch.device:
-    wanted = os.environ.get("MOVIE_GENIE_DEVICE", "auto").strip().lower()
-    if wanted in ("", "auto"):
+    wanted = machine().device
+    if wanted == "auto":
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    if wanted not in ("cpu", "cuda"):
-        raise ValueError(f"MOVIE_GENIE_DEVICE must be auto, cpu or cuda, not {wanted!r}")
     if wanted == "cuda" and not torch.cuda.is_available():
         raise RuntimeError("MOVIE_GENIE_DEVICE=cuda but CUDA is not available")
     return torch.device(wanted)
 
 
-def seed_everything(seed: int, num_threads: int | None = None) -> None:
-    if num_threads:
-        torch.set_num_threads(num_threads)
+def seed_everything(seed: int) -> None:
+    """Seed every generator, and use the machine's thread count (``machine.py``)."""
+    if machine().num_threads:
+        torch.set_num_threads(machine().num_threads)
     random.seed(seed)
     np.random.seed(seed)
     torch.manual_seed(seed)
@@ -263,7 +263,7 @@ def fit(
             range(1, train_cfg.epochs + 1),
             desc=model_name,
             unit="epoch",
-            disable=not train_cfg.progress_bar,
+            disable=None if machine().progress_bar is None else not machine().progress_bar,
         )
         for epoch in bar:
             if epoch > 1:
