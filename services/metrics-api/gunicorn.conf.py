@@ -16,7 +16,11 @@ bind = f"{host}:{os.environ.get('METRICS_API_PORT', '5001')}"
 workers = int(os.environ.get("METRICS_API_WORKERS", "2"))
 threads = int(os.environ.get("METRICS_API_THREADS", "8"))
 worker_class = "gthread"
-# A cold cache of 10,000 runs takes ~25 s to load; requests wait for it in their own threads.
+# The app is imported and built once, in the master, and forked: importing it costs each worker
+# seconds of CPU otherwise (start-up at 10,000 runs, issue 13). Each worker then loads its run
+# cache in its own threads (post_worker_init): threads do not survive a fork.
+preload_app = True
+os.environ["METRICS_API_PRELOADING_PID"] = str(os.getpid())  # create_app: don't warm here
 timeout = 120
 graceful_timeout = 20
 keepalive = 5
@@ -35,3 +39,10 @@ if not os.environ.get("METRICS_API_STATE_DIR"):
 
     def on_exit(server):
         shutil.rmtree(_made_state_dir, ignore_errors=True)
+
+
+def post_worker_init(worker):
+    """Each forked worker starts loading its run cache (create_app left that to the workers)."""
+    app = worker.wsgi
+    if app.config["CACHE_WARM_ON_START"]:
+        app.extensions["metrics_api"].cache.warm()

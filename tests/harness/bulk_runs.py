@@ -113,6 +113,9 @@ def seed(database_uri: str, experiment_id: str, count: int) -> float:
             metrics.append((key, value, start + 40_000, run_id, 10, False))
             latest.append((key, value, start + 40_000, 10, False, run_id))
     with psycopg2.connect(dsn) as connection, connection.cursor() as cursor:
+        # Without the per-row foreign-key triggers (the rows are consistent by construction; the
+        # harness connects as the superuser): COPY is then about twice as fast again.
+        cursor.execute("SET session_replication_role = replica")
         copy_rows(cursor, "runs", RUN_COLUMNS, runs)
         copy_rows(cursor, "tags", ("key", "value", "run_uuid"), tags)
         copy_rows(cursor, "params", ("key", "value", "run_uuid"), params)

@@ -69,6 +69,9 @@ class FakeTracking:
         self.entered = threading.Event()  # a call reached the fake (and may be blocked)
         self._lock = threading.Lock()
 
+    def prepare(self) -> None:
+        """Tracking.prepare imports MLflow's client; nothing to import here."""
+
     # ---- knobs ----------------------------------------------------------------------------
 
     def hang(self) -> None:

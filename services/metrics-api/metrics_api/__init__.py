@@ -7,6 +7,7 @@ run that same command). Settings: see ``config.py``.
 from __future__ import annotations
 
 import logging
+import os
 import tempfile
 from pathlib import Path
 from types import SimpleNamespace
@@ -54,7 +55,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
     _log_start(app, tracking)
     if app.config["CACHE_WARM_ON_START"]:
-        cache.warm()
+        if os.environ.get("METRICS_API_PRELOADING_PID") == str(os.getpid()):
+            # A gunicorn master that preloads the app (gunicorn.conf.py): it reads the store
+            # once, here, and every worker forks with the runs loaded (no thread started here
+            # would survive the fork; the workers' own warm-up follows in post_worker_init).
+            cache.load_before_fork()
+        else:
+            cache.warm()
     return app
 
 

@@ -77,10 +77,11 @@ class Champions:
         with self._lock:
             return {**self._runs, registered_model: run_id}
 
-    def reload(self) -> None:
-        """Re-read the aliases from MLflow (with every cache refresh)."""
+    def reload(self, source=None) -> None:
+        """Re-read the aliases from MLflow (with every cache refresh), or from ``source``'s
+        ``aliased_runs`` (the store reader, with a full load)."""
         version = self.version
-        runs = self.tracking.aliased_runs(self.prefix, ALIAS)
+        runs = (source or self.tracking).aliased_runs(self.prefix, ALIAS)
         self._set(runs, unless_changed_since=version)
 
     def publish(self, runs: dict[str, str]) -> None:

@@ -24,6 +24,7 @@ so invented names can neither fill the cache nor evict anything.
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import threading
@@ -225,18 +226,19 @@ class ExperimentSnapshot:
         """Runs in the refresh thread. Records a failure instead of raising it."""
         started = time.monotonic()
         try:
-            self.champions.reload()
-            experiment_id = self.tracking.experiment_id(self.name)
-            full = (
-                self.index is None
-                or experiment_id != self.index.experiment_id
-                or started - self.resynced_at > self.settings["resync"]
-            )
+            due = self.index is None or started - self.resynced_at > self.settings["resync"]
+            # A full load from the store reads the experiment and the aliases there too: one
+            # source, and no MLflow client needed for a worker's first list (tracking.py).
+            source = self.store if due and self.store is not None else self.tracking
+            self.champions.reload(source)
+            experiment_id = source.experiment_id(self.name)
+            full = due or experiment_id != self.index.experiment_id
             if experiment_id is None:
                 self._install(RunIndex(None, {}, now_ms()))
             elif full:
                 if self.store is not None:
-                    runs = self.store.runs(experiment_id)
+                    previous = self.index.runs if self.index is not None else None
+                    runs = self.store.runs(experiment_id, previous)
                 else:
                     runs = {
                         r.info.run_id: run_to_dict(r) for r in self.tracking.search([experiment_id])
@@ -363,6 +365,33 @@ class RunCache:
                 self.others.popitem(last=False)
             return snapshot
 
+    def load_before_fork(self) -> None:
+        """Load the configured experiment from the store now, in this thread: a gunicorn master
+        does it once before forking its workers, which then serve at once instead of each
+        loading the same runs on the same CPUs (cold start at 10,000 runs, issue 13). Without a
+        store (REST takes minutes at scale) or on failure, each worker loads on its own."""
+        if self.store is None:
+            return
+        self.pinned._refresh()
+        if self.pinned.index is None:
+            self.pinned.failure = self.pinned.failed_at = None  # the workers try again
+            return
+        # Out of the collector's sight: it would otherwise touch every run in every worker and
+        # un-share the pages the fork shares (copy-on-write).
+        gc.freeze()
+
     def warm(self) -> None:
-        """Start loading the configured experiment (gunicorn workers call this at start)."""
-        self.pinned.refresh()
+        """Start loading the configured experiment unless it is loaded (gunicorn workers call
+        this at start), then import MLflow's client in the background, off the first list's
+        path (tracking.py)."""
+        loaded = None if self.pinned.index is not None else self.pinned._refresh_in_background()
+
+        def import_client():
+            if loaded is not None:
+                loaded.wait()
+            try:
+                self.tracking.prepare()
+            except Exception:  # it is imported again, and fails loudly, where it is used
+                log.exception("importing MLflow's client failed")
+
+        threading.Thread(target=import_client, name="import-mlflow", daemon=True).start()

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import math
 import sys
+from typing import TYPE_CHECKING
 
-from mlflow.entities import Experiment, Metric, Run
+if TYPE_CHECKING:  # MLflow is imported lazily (tracking.py)
+    from mlflow.entities import Experiment, Metric, Run
 
 HIDDEN_TAG_PREFIX = "mlflow."  # MLflow's internals; the run name and user are fields already
 

@@ -11,16 +11,11 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import functools
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit, urlunsplit
 
 import requests
-from mlflow.entities import Experiment, Run, RunTag, ViewType
-from mlflow.entities.model_registry import ModelVersionTag
-from mlflow.exceptions import MlflowException
-from mlflow.store.model_registry.rest_store import RestStore as RegistryRestStore
-from mlflow.store.tracking.rest_store import RestStore as TrackingRestStore
-from mlflow.tracking import MlflowClient
-from mlflow.utils.rest_utils import MlflowHostCreds
 
 from .errors import (
     ApiError,
@@ -41,6 +36,12 @@ RETRY_CODES = {"TEMPORARILY_UNAVAILABLE", "REQUEST_LIMIT_EXCEEDED", "RESOURCE_EX
 SEARCH_PAGE = 200
 ACTIVE_FILTER = "tags.status = 'active'"
 
+if TYPE_CHECKING:
+    from mlflow.entities import Experiment, Run
+    from mlflow.exceptions import MlflowException
+    from mlflow.tracking import MlflowClient
+    from mlflow.utils.rest_utils import MlflowHostCreds
+
 
 def public_uri(uri: str) -> str:
     """The URI without credentials, fit for logs and responses."""
@@ -56,9 +57,21 @@ def public_uri(uri: str) -> str:
 class Tracking:
     def __init__(self, tracking_uri: str) -> None:
         self.uri = tracking_uri
-        self.client = MlflowClient(tracking_uri=tracking_uri)
         self.acting_as: str | None = None  # None: the API's own account (from the environment)
-        self._writer = _ClientWriter(self.client)
+        self._writer = _ClientWriter(self)
+
+    @functools.cached_property
+    def client(self) -> MlflowClient:
+        """MLflow's client, imported on first use: importing MLflow takes seconds of CPU (pandas,
+        its GenAI modules...), and a worker that loads its runs from the store (store_reader.py)
+        serves its first list without it. ``RunCache.warm`` imports it right after that load."""
+        from mlflow.tracking import MlflowClient
+
+        return MlflowClient(tracking_uri=self.uri)
+
+    def prepare(self) -> None:
+        """Import MLflow's client now (in the background), not in the first request needing it."""
+        self.client  # noqa: B018
 
     def as_user(self, username: str, password: str) -> Tracking:
         """The same reads; writes made with ``username``'s credentials, so that MLflow checks
@@ -67,6 +80,8 @@ class Tracking:
             raise Forbidden("promotion as a person needs an MLflow tracking server (http)")
         other = copy.copy(self)
         other.acting_as = username
+        from mlflow.utils.rest_utils import MlflowHostCreds
+
         other._writer = _PersonWriter(
             MlflowHostCreds(self.uri, username=username, password=password)
         )
@@ -76,13 +91,17 @@ class Tracking:
     def _translated(self, missing: str | None = None):
         try:
             yield
-        except MlflowException as error:
-            raise self.translate(error, missing) from None
         except OSError as error:
             raise TrackingUnavailable(
                 f"MLflow tracking server at {public_uri(self.uri)} is unreachable "
                 f"({type(error).__name__})"
             ) from None
+        except Exception as error:
+            from mlflow.exceptions import MlflowException  # imported already: raised by MLflow
+
+            if isinstance(error, MlflowException):
+                raise self.translate(error, missing) from None
+            raise
 
     def translate(self, error: MlflowException, missing: str | None = None) -> ApiError:
         code, where = error.error_code, public_uri(self.uri)
@@ -125,6 +144,8 @@ class Tracking:
 
     def experiments(self) -> list[Experiment]:
         with self._translated():
+            from mlflow.entities import ViewType
+
             return list(self.client.search_experiments(view_type=ViewType.ACTIVE_ONLY))
 
     def experiment_id(self, name: str) -> str | None:
@@ -143,6 +164,8 @@ class Tracking:
 
     def search(self, experiment_ids: list[str], filter_string: str = "") -> list[Run]:
         """Every matching active run, newest first, fetched in pages."""
+        from mlflow.entities import ViewType
+
         runs, token = [], None
         with self._translated():
             while True:
@@ -219,33 +242,40 @@ class Tracking:
 class _ClientWriter:
     """Writes as the API's own account: MLflow's client reads MLFLOW_TRACKING_USERNAME/PASSWORD."""
 
-    def __init__(self, client: MlflowClient) -> None:
-        self.client = client
+    def __init__(self, tracking: Tracking) -> None:
+        self.tracking = tracking
 
     def set_tag(self, run_id: str, key: str, value: str) -> None:
-        self.client.set_tag(run_id, key, value)
+        self.tracking.client.set_tag(run_id, key, value)
 
     def set_alias(self, name: str, alias: str, version: str) -> None:
-        self.client.set_registered_model_alias(name, alias, version)
+        self.tracking.client.set_registered_model_alias(name, alias, version)
 
     def set_version_tag(self, name: str, version: str, key: str, value: str) -> None:
-        self.client.set_model_version_tag(name, version, key, value)
+        self.tracking.client.set_model_version_tag(name, version, key, value)
 
 
 class _PersonWriter:
     """Writes with one person's credentials, through MLflow's own REST stores."""
 
     def __init__(self, creds: MlflowHostCreds) -> None:
+        from mlflow.store.model_registry.rest_store import RestStore as RegistryRestStore
+        from mlflow.store.tracking.rest_store import RestStore as TrackingRestStore
+
         self.runs = TrackingRestStore(lambda: creds)
         self.registry = RegistryRestStore(lambda: creds)
 
     def set_tag(self, run_id: str, key: str, value: str) -> None:
+        from mlflow.entities import RunTag
+
         self.runs.set_tag(run_id, RunTag(key, value))
 
     def set_alias(self, name: str, alias: str, version: str) -> None:
         self.registry.set_registered_model_alias(name, alias, version)
 
     def set_version_tag(self, name: str, version: str, key: str, value: str) -> None:
+        from mlflow.entities.model_registry import ModelVersionTag
+
         self.registry.set_model_version_tag(name, version, ModelVersionTag(key, value))
 
 
