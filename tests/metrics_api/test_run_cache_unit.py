@@ -9,6 +9,7 @@ import pytest
 from metrics_api.champions import Champions
 from metrics_api.errors import NotFound, TrackingUnavailable
 from metrics_api.run_cache import OTHER_EXPERIMENTS, RunCache
+from metrics_api.serialize import run_to_dict
 
 from tests.metrics_api.fake_tracking import DEFAULT_EXPERIMENT, FakeTracking
 
@@ -201,3 +202,65 @@ def test_a_running_run_without_a_recent_heartbeat_is_stale_and_no_longer_re_read
     index, _ = cache.pinned.current()
     assert index.runs[silent]["model_status"] == "running"
     assert index.runs[silent]["metrics"]["train_loss"] == 0.25
+
+
+class FakeStore:
+    """The store reader's interface (store_reader.py) over the fake's runs and aliases: what a
+    read of MLflow's tables returns. ``fail_with`` makes every read fail."""
+
+    def __init__(self, fake: FakeTracking) -> None:
+        self.fake, self.loads, self.fail_with = fake, 0, None
+
+    def _read(self) -> None:
+        if self.fail_with is not None:
+            raise self.fail_with
+
+    def experiment_id(self, name: str) -> str | None:
+        self._read()
+        return self.fake.experiments.get(name)
+
+    def aliased_runs(self, prefix: str, alias: str) -> dict[str, str]:
+        self._read()
+        return {
+            name: self.fake.versions[name][aliases[alias]]
+            for name, aliases in self.fake.aliases.items()
+            if name.startswith(prefix) and alias in aliases
+        }
+
+    def runs(self, experiment_id: str, previous=None) -> dict[str, dict]:
+        self._read()
+        self.loads += 1
+        return {
+            run_id: run_to_dict(run)
+            for run_id, run in self.fake.runs.items()
+            if run.info.experiment_id == experiment_id
+        }
+
+
+def test_a_load_before_the_fork_reads_only_the_store_and_the_workers_serve_it(fake, tmp_path):
+    """What a gunicorn master does before forking: one full load, not one MLflow call (so no
+    MLflow client is needed to serve the first list), champions from the store's aliases."""
+    champion = fake.versions[f"{PREFIX}two-tower"]["2"]
+    fake.aliases[f"{PREFIX}two-tower"] = {"champion": "2"}
+    store = FakeStore(fake)
+    cache = RunCache(
+        fake, Champions(fake, PREFIX, tmp_path), settings(CACHE_REFRESH_SECONDS=3600.0), store
+    )
+    cache.load_before_fork()
+    assert sum(fake.calls.values()) == 0 and store.loads == 1
+    index, stale = cache.pinned.current()  # what a forked worker serves at once
+    assert len(index.runs) == 4 and stale is False
+    assert [r for r, run in index.runs.items() if run["model_status"] == "active"] == [champion]
+    cache.warm()  # a worker's warm-up: already loaded, so no second load
+    assert store.loads == 1 and sum(fake.calls.values()) == 0
+
+
+def test_a_failed_load_before_the_fork_leaves_each_worker_to_load(fake, tmp_path):
+    store = FakeStore(fake)
+    store.fail_with = TrackingUnavailable("MLflow's store cannot be read (OperationalError)")
+    cache = RunCache(fake, Champions(fake, PREFIX, tmp_path), settings(), store)
+    cache.load_before_fork()
+    assert cache.pinned.index is None and cache.pinned.failure is None  # no failure inherited
+    store.fail_with = None
+    index, _ = loaded(cache)
+    assert len(index.runs) == 4 and store.loads == 1

@@ -9,9 +9,11 @@ import psycopg2
 import pytest
 from metrics_api.serialize import run_to_dict
 from metrics_api.store_reader import StoreReader
+from metrics_api.tracking import Tracking
 from mlflow.tracking import MlflowClient
 
 from tests.harness.mlflow_server import MlflowServer
+from tests.metrics_api.conftest import SUFFIX
 
 
 def test_the_store_reader_reads_what_rest_returns(seeded, postgres, mlflow_server):
@@ -19,6 +21,31 @@ def test_the_store_reader_reads_what_rest_returns(seeded, postgres, mlflow_serve
     runs = MlflowClient(mlflow_server.url).search_runs([seeded.experiment_id])
     assert len(from_store) == len(runs) == len(seeded.runs)
     assert from_store == {run.info.run_id: run_to_dict(run) for run in runs}
+    # A resync keeps the dicts of unchanged runs: one copy of the runs in memory, not two.
+    again = StoreReader(postgres.uri).runs(seeded.experiment_id, previous=from_store)
+    assert again == from_store and all(again[k] is from_store[k] for k in from_store)
+
+
+def test_the_store_reader_finds_the_experiment_and_the_champions_as_rest_does(
+    seeded, postgres, mlflow_server
+):
+    client = MlflowClient(mlflow_server.url)
+    prefix = f"store-reader-{SUFFIX}-"  # its own models: the other tests' champions stay put
+    run = seeded.runs[0]
+    for name in ("two-tower", "bert4rec"):
+        client.create_registered_model(prefix + name)
+    version = client.create_model_version(
+        prefix + "two-tower", f"{run.info.artifact_uri}/model", run_id=run.info.run_id
+    ).version
+    client.set_registered_model_alias(prefix + "two-tower", "champion", version)
+    reader, tracking = StoreReader(postgres.uri), Tracking(mlflow_server.url)
+    assert reader.experiment_id(seeded.experiment) == seeded.experiment_id
+    assert reader.experiment_id(f"no-such-experiment-{SUFFIX}") is None
+    assert (
+        reader.aliased_runs(prefix, "champion")
+        == tracking.aliased_runs(prefix, "champion")
+        == {prefix + "two-tower": run.info.run_id}
+    )
 
 
 def test_the_store_reader_cannot_write(postgres):
