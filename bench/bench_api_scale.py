@@ -78,9 +78,10 @@ def measure(size: int) -> dict:
     postgres = PostgresCluster().init()
     server = api = None
     try:
+        # On a busy shared machine the tracking server alone can take minutes to start.
         server = MlflowServer(
             root / "mlflow", backend_uri=postgres.uri, artifacts_destination=str(root / "artifacts")
-        ).start()
+        ).start(timeout=600)
         client = MlflowClient(server.url)
         experiment_id = client.create_experiment(EXPERIMENT)
         seconds = 0.0
