@@ -3,8 +3,12 @@ here is refused before the API would ask it)."""
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from metrics_api import create_app
+from metrics_api.calls import BoundedCalls
+from metrics_api.errors import TrackingUnavailable
 from metrics_api.limits import MAX_JSON_DEPTH, json_depth
 from metrics_api.tracking import Tracking
 from mlflow.exceptions import MlflowException
@@ -94,3 +98,13 @@ def test_no_answer_from_mlflow_is_a_503():
         )
     )
     assert error.status == 503 and "timed out" in error.message
+
+
+def test_the_deadline_starts_after_mlflows_client_is_imported():
+    """A worker's first MLflow call may wait seconds for the import of MLflow's client (local
+    CPU); only the call itself is held to the deadline, a hung one still fails in time."""
+    imported = threading.Event()
+    calls = BoundedCalls(2, 0.05, ready=lambda: imported.wait(0.3))  # slower than the deadline
+    assert calls.one(lambda: 42) == 42
+    with pytest.raises(TrackingUnavailable, match="did not answer 1 of 1"):
+        calls.one(threading.Event().wait, 1)  # hung: 1 s against a 0.05 s deadline

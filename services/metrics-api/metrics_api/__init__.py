@@ -48,8 +48,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     state_dir = Path(app.config["STATE_DIR"] or tempfile.mkdtemp(prefix="metrics-api-"))
     champions = Champions(tracking, app.config["REGISTERED_MODEL_PREFIX"], state_dir)
     store = StoreReader(app.config["STORE_URI"]) if app.config["STORE_URI"] else None
+    if store is None:
+        # Every load goes over REST: import MLflow's client now (in a preloading gunicorn master,
+        # once for all workers), not in the first load, which requests wait on. With a store it
+        # is imported after that load instead (RunCache.warm).
+        tracking.prepare()
     cache = RunCache(tracking, champions, app.config, store)
-    calls = BoundedCalls(CALL_THREADS, app.config["MLFLOW_WAIT_SECONDS"])
+    calls = BoundedCalls(CALL_THREADS, app.config["MLFLOW_WAIT_SECONDS"], tracking.prepare)
     app.extensions["metrics_api"] = SimpleNamespace(
         tracking=tracking, cache=cache, champions=champions, calls=calls
     )

@@ -13,14 +13,19 @@ from .errors import TrackingUnavailable
 
 
 class BoundedCalls:
-    def __init__(self, threads: int, deadline: float) -> None:
+    def __init__(self, threads: int, deadline: float, ready=None) -> None:
         self.pool = ThreadPoolExecutor(threads, thread_name_prefix="mlflow-call")
         self.deadline = deadline
+        # Run before the deadline starts: Tracking.prepare, which imports MLflow's client on a
+        # worker's first calls (seconds of local CPU, not a hung MLflow; tracking.py).
+        self.ready = ready
 
     def one(self, function, *args):
         return self.map(function, [args])[0]
 
     def map(self, function, items: list) -> list:
+        if self.ready is not None:
+            self.ready()
         futures = [self.pool.submit(function, *item) for item in items]
         done, pending = wait(futures, timeout=self.deadline)
         if pending:
