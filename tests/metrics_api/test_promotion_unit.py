@@ -4,6 +4,7 @@ refusals are 409s, and the other worker sees the new champion on its next reques
 
 from __future__ import annotations
 
+import multiprocessing
 import threading
 
 import pytest
@@ -121,3 +122,24 @@ def test_fifty_pairs_of_concurrent_promotions_leave_one_champion_each(fake, tmp_
         # Serialised: the second promotion saw the first one's champion as its previous.
         assert {a["previous_active_run_id"] for a in answers} & set(pair), trial
         assert workers[0].run_ids() == workers[1].run_ids() == {champion}, trial
+
+
+def _promote_in_this_process(champions: Champions, run_id: str) -> None:
+    do_promote(champions.tracking, champions, run_id)
+
+
+def test_a_worker_forked_from_a_preloading_master_can_promote(tmp_path):
+    """gunicorn builds the app (and this lock) in its master, then forks: the worker's lock must
+    be its own (filelock refuses one inherited across a fork)."""
+    fake = FakeTracking()
+    run_id = fake.add_run("two-tower", start=1000, register_as=f"{PREFIX}two-tower")
+    champions = Champions(fake, PREFIX, tmp_path)
+    with champions.promotion_lock.acquire(timeout=5):  # used in the master before the fork
+        pass
+    worker = multiprocessing.get_context("fork").Process(
+        target=_promote_in_this_process, args=(champions, run_id)
+    )
+    worker.start()
+    worker.join(60)
+    assert worker.exitcode == 0
+    assert Champions(fake, PREFIX, tmp_path).run_of(f"{PREFIX}two-tower") == run_id

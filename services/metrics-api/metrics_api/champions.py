@@ -49,14 +49,30 @@ class Champions:
     def __init__(self, tracking: Tracking, prefix: str, state_dir: Path) -> None:
         self.tracking, self.prefix = tracking, prefix
         self._file = state_dir / "champions.json"
-        # thread_local: each thread holds its own descriptor, so threads of one worker exclude
-        # each other too (flock is per open file, across processes and within one).
-        self.promotion_lock = FileLock(state_dir / "promotion.lock", thread_local=True)
+        self._lock_file = state_dir / "promotion.lock"
+        self._promotion_lock: tuple[int, FileLock] | None = None  # (pid that made it, lock)
         self._lock = threading.Lock()
         self._runs: dict[str, str] = {}  # registered model -> champion run id
         self._run_ids: frozenset[str] = frozenset()
         self._seen: tuple | None = None  # stat signature of the shared file last adopted
         self.version = 0  # bumped on every change: snapshots re-derive their statuses
+
+    @property
+    def promotion_lock(self) -> FileLock:
+        """Made in the process that uses it: filelock refuses an instance inherited across a
+        fork, and a preloading gunicorn master builds this object before forking its workers.
+        thread_local: each thread holds its own descriptor, so threads of one worker exclude
+        each other too (flock is per open file, across processes and within one)."""
+        made = self._promotion_lock
+        if made is None or made[0] != os.getpid():
+            with self._lock:
+                made = self._promotion_lock
+                if made is None or made[0] != os.getpid():
+                    made = self._promotion_lock = (
+                        os.getpid(),
+                        FileLock(self._lock_file, thread_local=True),
+                    )
+        return made[1]
 
     def run_ids(self) -> frozenset[str]:
         return self.state()[0]
