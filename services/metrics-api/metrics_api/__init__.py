@@ -64,7 +64,7 @@ def create_app(test_config: dict | None = None) -> Flask:
             # A gunicorn master that preloads the app (gunicorn.conf.py): it reads the store
             # once, here, and every worker forks with the runs loaded (no thread started here
             # would survive the fork; the workers' own warm-up follows in post_worker_init).
-            cache.load_before_fork()
+            cache.load_before_fork(prime=models.prime)
         else:
             cache.warm()
     return app

@@ -365,7 +365,7 @@ class RunCache:
                 self.others.popitem(last=False)
             return snapshot
 
-    def load_before_fork(self) -> None:
+    def load_before_fork(self, prime=None) -> None:
         """Load the configured experiment from the store now, in this thread: a gunicorn master
         does it once before forking its workers, which then serve at once instead of each
         loading the same runs on the same CPUs (cold start at 10,000 runs, issue 13). Without a
@@ -376,6 +376,13 @@ class RunCache:
         if self.pinned.index is None:
             self.pinned.failure = self.pinned.failed_at = None  # the workers try again
             return
+        if prime is not None:  # the default views, memoised in the snapshot the workers share
+            prime(self.pinned.index, self.default)
+        # Its age counts from now, when the workers start serving it: a load that took longer
+        # than CACHE_MAX_AGE_SECONDS (100,000 runs on a busy machine) must not make every
+        # worker's first requests wait on a refresh. The next refresh still reads every change
+        # since (its searches start from the newest start and end times the snapshot holds).
+        self.pinned.checked_at = time.monotonic()
         # Out of the collector's sight: it would otherwise touch every run in every worker and
         # un-share the pages the fork shares (copy-on-write).
         gc.freeze()

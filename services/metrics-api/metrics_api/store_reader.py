@@ -20,7 +20,9 @@ from __future__ import annotations
 
 import contextlib
 import json
+import queue
 import sqlite3
+import threading
 from urllib.parse import unquote, urlsplit
 
 from .errors import TrackingUnavailable
@@ -128,8 +130,11 @@ class StoreReader:
             cursor = connection.cursor()
         try:
             cursor.execute(query, params)
-            while batch := cursor.fetchmany(BATCH):
-                yield batch
+            if not self.postgres:
+                while batch := cursor.fetchmany(BATCH):
+                    yield batch
+                return
+            yield from _read_ahead(lambda: cursor.fetchmany(BATCH))
         finally:
             cursor.close()
 
@@ -189,3 +194,26 @@ class StoreReader:
                         run = old
                     runs[run_id] = run
         return runs
+
+
+def _read_ahead(fetch):
+    """Batches from ``fetch`` (until an empty one), fetched a batch ahead in a thread: Postgres
+    builds the next batch while this thread parses the last (psycopg2 lets go of the GIL while
+    it waits), instead of the two taking turns. The thread ends with the batches."""
+    batches: queue.Queue = queue.Queue(maxsize=2)
+
+    def produce():
+        try:
+            while batch := fetch():
+                batches.put(batch)
+            batches.put(None)
+        except BaseException as error:  # handed to the reader, which raises it
+            batches.put(error)
+
+    producer = threading.Thread(target=produce, name="store-read-ahead", daemon=True)
+    producer.start()
+    while (item := batches.get()) is not None:
+        if isinstance(item, BaseException):
+            raise item
+        yield item
+    producer.join()

@@ -146,17 +146,30 @@ def summary():
     query = validated(SummaryQuery, request.args.to_dict())
     goal = query.goal or default_goal(query.metric)
     name, index, stale = cached_experiment(query.experiment_name)
-    run_filter = RunFilter.of(query)
-    run_filter.compiled()  # a bad q is a 400 before anything is memoised
-    data = index.memo(
-        ("summary", name, query.metric, goal, run_filter),
-        lambda: summarize(index, name, query.metric, goal, matching_runs(index, run_filter)),
-    )
+    data = summary_of(index, name, query, goal)
     return ok(
         {**data, "refreshed_at": index.refreshed_at, "stale": stale},
         stale=stale,
         refreshed_at=index.refreshed_at,
     )
+
+
+def summary_of(index: RunIndex, name: str, query: SummaryQuery, goal: str) -> dict:
+    run_filter = RunFilter.of(query)
+    run_filter.compiled()  # a bad q is a 400 before anything is memoised
+    return index.memo(
+        ("summary", name, query.metric, goal, run_filter),
+        lambda: summarize(index, name, query.metric, goal, matching_runs(index, run_filter)),
+    )
+
+
+def prime(index: RunIndex, name: str) -> None:
+    """Build what the dashboard asks first (the default run order and the default summary) into
+    the snapshot's memos: a preloading gunicorn master does it once before forking, so that no
+    worker starts by sorting and summarising every run (RunCache.load_before_fork)."""
+    runs_query, summary_query = RunsQuery(), SummaryQuery()
+    matching_rows(index, parse_order(runs_query.order_by), RunFilter.of(runs_query))
+    summary_of(index, name, summary_query, default_goal(summary_query.metric))
 
 
 @bp.post("/runs/<run_id>/promote")
