@@ -246,7 +246,9 @@ def test_a_load_before_the_fork_reads_only_the_store_and_the_workers_serve_it(fa
     cache = RunCache(
         fake, Champions(fake, PREFIX, tmp_path), settings(CACHE_REFRESH_SECONDS=3600.0), store
     )
-    cache.load_before_fork()
+    primed = []  # what the routes memoise before the fork (routes.models.prime)
+    cache.load_before_fork(prime=lambda index, name: primed.append((len(index.runs), name)))
+    assert primed == [(4, DEFAULT_EXPERIMENT)]
     assert sum(fake.calls.values()) == 0 and store.loads == 1
     index, stale = cache.pinned.current()  # what a forked worker serves at once
     assert len(index.runs) == 4 and stale is False

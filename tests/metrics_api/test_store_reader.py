@@ -8,7 +8,7 @@ import sqlite3
 import psycopg2
 import pytest
 from metrics_api.serialize import run_to_dict
-from metrics_api.store_reader import StoreReader
+from metrics_api.store_reader import StoreReader, _read_ahead
 from metrics_api.tracking import Tracking
 from mlflow.tracking import MlflowClient
 
@@ -74,3 +74,14 @@ def test_the_store_reader_reads_sqlite_read_only(tmp_path):
             connection.execute("DELETE FROM runs")
     finally:
         server.stop()
+
+
+def test_reading_ahead_keeps_the_order_and_hands_over_a_failure():
+    batches = iter([[1, 2], [3]])
+    assert list(_read_ahead(lambda: next(batches, []))) == [[1, 2], [3]]
+
+    def broken():
+        raise psycopg2.OperationalError("server closed the connection")
+
+    with pytest.raises(psycopg2.OperationalError, match="closed"):
+        list(_read_ahead(broken))
