@@ -19,7 +19,7 @@ from . import config, errors
 from .calls import BoundedCalls
 from .champions import Champions
 from .limits import MAX_BODY_BYTES
-from .routes import health, models
+from .routes import docs, health, models
 from .run_cache import RunCache
 from .store_reader import StoreReader
 from .tracking import Tracking, public_uri
@@ -42,6 +42,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     errors.register(app)
     app.register_blueprint(health.bp)
     app.register_blueprint(models.bp)
+    app.register_blueprint(docs.bp)
 
     tracking = Tracking(app.config["TRACKING_URI"])
     # Shared by the workers of one gunicorn (its master creates it); a lone app makes its own.
