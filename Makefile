@@ -6,8 +6,9 @@ PY := $(VENV)/bin/python
 COMPOSE ?= docker compose
 
 
-.PHONY: help bootstrap frontend-build demo test test-compose test-python test-frontend up down logs train \
-        train-local dvc-push dvc-pull mlflow replay lint format api-types bench bench-models sweep-models env add-user
+.PHONY: help bootstrap frontend-build demo test test-fast test-servers test-compose test-python test-frontend up down \
+        logs train train-local dvc-push dvc-pull mlflow replay lint format api-types bench bench-models sweep-models env \
+        add-user
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -28,8 +29,8 @@ demo: frontend-build ## Whole stack natively (ports 5000/5001/8080): train demo 
 
 # COMPOSE_STAGE=on adds the compose stage wherever an engine can be had (off by default until a
 # cold run of it has been timed on CI's 2 cores; `make test-compose` runs it alone).
-test: bootstrap ## Every test: lint, frontend unit tests, the Python suite (COMPOSE_STAGE=on: the compose stage too)
-	@$(MAKE) --no-print-directory lint test-frontend test-python
+test: bootstrap ## Every test: lint, the fast tier, the server tests (COMPOSE_STAGE=on: the compose stage too)
+	@$(MAKE) --no-print-directory lint test-fast test-servers
 	@if [ "$${COMPOSE_STAGE:-off}" = on ]; then COMPOSE_STAGE_OPTIONAL=1 scripts/compose-stage.sh; \
 	else echo "make test: compose stage not run (COMPOSE_STAGE=on, or make test-compose)"; fi
 
@@ -39,8 +40,18 @@ test-frontend: ## Vitest component tests of the dashboard (assumes bootstrap)
 test-compose: bootstrap ## Compose stage: build every image, run the stack and `make train`, check, clean up
 	@scripts/compose-stage.sh
 
-test-python: ## Python suite: real Postgres, S3 (SeaweedFS), mlflow server, gunicorn, nginx, Chromium
-	$(PY) -m pytest
+# pytest-randomly shuffles the fast tier (it prints its seed; --randomly-seed=N repeats an order).
+# The server tier keeps file order, so each module-scoped server starts once.
+test-fast: bootstrap ## No servers, under a minute: unit and Flask test_client tests (random order), Vitest
+	@start=$$(date +%s); \
+	$(PY) -m pytest -m fast -p randomly -q --durations=5 && npm --prefix services/frontend test -- --run; \
+	status=$$?; echo "make test-fast: $$(( $$(date +%s) - start )) s"; exit $$status
+
+test-servers: ## The Python tests that start servers: Postgres, S3, mlflow, gunicorn, nginx, Chromium
+	$(PY) -m pytest -p no:randomly -m 'not compose and not fast'
+
+test-python: ## The whole Python suite (both tiers)
+	$(PY) -m pytest -p no:randomly
 
 up: ## Start the compose stack (needs Docker and a .env; see .env.example)
 	$(COMPOSE) up -d --wait

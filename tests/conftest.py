@@ -68,3 +68,18 @@ def tracking_uri(mlflow_server, monkeypatch):
 
 def pytest_configure(config):
     os.environ.setdefault("MLFLOW_HTTP_REQUEST_MAX_RETRIES", "2")
+
+
+# `make test-fast` runs `-m fast`: the tests that need no server. A test is fast unless a fixture
+# it uses (directly or through another) starts one, or it is marked slow, compose or servers
+# (`servers`: it starts a program itself, e.g. gunicorn or a whole pipeline).
+SERVER_FIXTURES = frozenset({"postgres", "s3", "mlflow_server", "secured_mlflow_server", "browser"})
+NOT_FAST = ("slow", "compose", "servers")
+
+
+@pytest.hookimpl(tryfirst=True)  # before -m deselects by marker
+def pytest_collection_modifyitems(items):
+    for item in items:
+        uses_server = not SERVER_FIXTURES.isdisjoint(getattr(item, "fixturenames", ()))
+        if not uses_server and not any(item.get_closest_marker(name) for name in NOT_FAST):
+            item.add_marker(pytest.mark.fast)

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import re
 
+import pytest
 import requests
 from mlflow.tracking import MlflowClient
 from playwright.sync_api import expect
+
+pytestmark = pytest.mark.servers  # starts its own servers (not make test-fast)
 
 MODELS = {
     "two-tower": "retrieval",

@@ -15,6 +15,8 @@ from mlflow.tracking import MlflowClient
 from tests.harness.mlflow_server import MlflowServer
 from tests.metrics_api.conftest import start_api
 
+pytestmark = pytest.mark.servers  # starts its own servers (not make test-fast)
+
 RUN_ID = "0" * 32
 KEPT = "kept-experiment"
 
