@@ -43,9 +43,7 @@ test-compose: bootstrap ## Compose stage: build every image, run the stack and `
 # pytest-randomly shuffles the fast tier (it prints its seed; --randomly-seed=N repeats an order).
 # The server tier keeps file order, so each module-scoped server starts once.
 test-fast: bootstrap ## No servers, under a minute: unit and Flask test_client tests (random order), Vitest
-	@start=$$(date +%s); \
-	$(PY) -m pytest -m fast -p randomly -q --durations=5 && npm --prefix services/frontend test -- --run; \
-	status=$$?; echo "make test-fast: $$(( $$(date +%s) - start )) s"; exit $$status
+	@scripts/test-fast.sh
 
 test-servers: ## The Python tests that start servers: Postgres, S3, mlflow, gunicorn, nginx, Chromium
 	$(PY) -m pytest -p no:randomly -m 'not compose and not fast'

@@ -54,6 +54,7 @@ def test_the_store_reader_cannot_write(postgres):
             connection.cursor().execute("DELETE FROM runs WHERE false")
 
 
+@pytest.mark.servers  # its own mlflow server
 def test_the_store_reader_reads_sqlite_read_only(tmp_path):
     server = MlflowServer(tmp_path).start()
     try:

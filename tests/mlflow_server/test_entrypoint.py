@@ -47,6 +47,7 @@ def group_alive(pgid: int) -> bool:
         return False
 
 
+@pytest.mark.servers  # runs the mlflow server
 def test_native_defaults_sqlite_and_local_artifacts_then_clean_sigterm(tmp_path, monkeypatch):
     server = MlflowServer(tmp_path).start()  # no backend/artifact env: the embedded defaults
     pgid = os.getpgid(server.server.process.pid)

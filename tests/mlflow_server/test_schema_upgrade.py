@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 
+import pytest
 import sqlalchemy
 from alembic import command
 from alembic.script import ScriptDirectory
@@ -17,6 +18,7 @@ sys.path.insert(0, str(ENTRYPOINT.parent))
 from schema import schema_revision, upgrade_if_behind  # noqa: E402
 
 
+@pytest.mark.slow  # runs every MLflow migration
 def test_a_database_behind_this_mlflow_is_upgraded_once(tmp_path):
     uri = f"sqlite:///{tmp_path / 'old.db'}"
     assert schema_revision(uri) is None and upgrade_if_behind(uri) is False  # fresh: server's job

@@ -113,6 +113,7 @@ def test_bucket_init_refuses_the_placeholder_key():
 API_DIR = ENTRYPOINT.parents[1] / "metrics-api"
 
 
+@pytest.mark.servers  # starts gunicorn (which must refuse)
 @pytest.mark.parametrize(
     ("variable", "value", "named"),
     [
