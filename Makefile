@@ -42,7 +42,7 @@ test-compose: bootstrap ## Compose stage: build every image, run the stack and `
 
 # pytest-randomly shuffles the fast tier (it prints its seed; --randomly-seed=N repeats an order).
 # The server tier keeps file order, so each module-scoped server starts once.
-test-fast: bootstrap ## No servers, under a minute: unit and Flask test_client tests (random order), Vitest
+test-fast: bootstrap ## No servers (aim: under a minute on 2 idle cores): unit and Flask test_client tests (random order), Vitest
 	@scripts/test-fast.sh
 
 test-servers: ## The Python tests that start servers: Postgres, S3, mlflow, gunicorn, nginx, Chromium
