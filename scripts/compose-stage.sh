@@ -14,15 +14,29 @@ started=$(date +%s)
 log() { echo "compose-stage: $*"; }
 export COMPOSE_PROGRESS=${COMPOSE_PROGRESS:-quiet}
 
+no_engine() {
+  log "$1: stage not run"
+  [ "${COMPOSE_STAGE_OPTIONAL:-0}" = 1 ] && exit 0 || exit 1
+}
 private=no
 if ! docker version >/dev/null 2>&1 || [ "${COMPOSE_STAGE_ENGINE:-}" = private ]; then
-  if [ "$(id -u)" != 0 ]; then
-    log "no Docker engine answers and only root can start one: stage not run"
-    [ "${COMPOSE_STAGE_OPTIONAL:-0}" = 1 ] && exit 0 || exit 1
-  fi
+  [ "$(id -u)" = 0 ] || no_engine "no Docker engine answers and only root can start one"
+  command -v dockerd >/dev/null \
+    || apt-cache policy docker.io 2>/dev/null | grep -q 'Candidate: [0-9]' \
+    || no_engine "no Docker engine answers, and Debian's docker.io is neither installed nor installable"
   private=yes
 fi
 
+# Phase timings and measured figures (tests/compose/report.py adds its own), printed at the end.
+report=$(mktemp)
+export COMPOSE_STAGE_REPORT=$report
+mark=$started
+phase_done() { local now; now=$(date +%s); printf 'phase %s\t%s s\n' "$1" "$((now - mark))" >> "$report"; mark=$now; }
+log "load at start: $(uptime)"
+
+# Every name the stage makes starts with its project's: compose project, images, local bases.
+export COMPOSE_STAGE_PROJECT=mg-stage-$(od -An -N3 -tx1 /dev/urandom | tr -d ' \n')
+export LOCAL_BASES_TAG=$COMPOSE_STAGE_PROJECT-local
 wheels_pid=
 before_forward=$(sysctl -n net.ipv4.ip_forward)
 before_policy=$(iptables -S FORWARD 2>/dev/null | sed -n 's/^-P FORWARD //p')
@@ -30,16 +44,26 @@ cleanup() {
   local status=$?
   set +e
   [ -n "$wheels_pid" ] && kill "$wheels_pid" 2>/dev/null
+  mark=$(date +%s)
   log "image sizes:"
-  docker image ls --format '  {{.Repository}}:{{.Tag}}  {{.Size}}' | grep -E 'movie-genie(-local)?/' | sort
+  docker image ls --format '  {{.Repository}}:{{.Tag}}  {{.Size}}' | grep "^  $COMPOSE_STAGE_PROJECT" | sort
   # Images this stage built or tagged, then the build cache: all of it on the private engine,
   # only what no image uses any more on an engine that was there before.
-  docker image ls --format '{{.Repository}}:{{.Tag}}' | grep -E '^movie-genie(-local)?/' \
+  docker image ls --format '{{.Repository}}:{{.Tag}}' | grep "^$COMPOSE_STAGE_PROJECT" \
     | xargs -r docker image rm -f >/dev/null
   if [ "$private" = yes ]; then docker builder prune -af >/dev/null; else docker builder prune -f >/dev/null; fi
-  if [ "$private" = yes ]; then scripts/docker/engine.sh stop; fi
-  if ! scripts/docker/check-clean.sh "$private" "$before_forward" "$before_policy"; then status=1; fi
-  log "took $(( $(date +%s) - started )) s (budget 900 s on 2 cores)"
+  scripts/docker/check-clean.sh engine "$([ "$private" = yes ] && echo private)" || status=1
+  if [ "$private" = yes ]; then
+    scripts/docker/engine.sh stop
+    scripts/docker/check-clean.sh host "$before_forward" "$before_policy" || status=1
+  fi
+  phase_done "clean-up (images, build cache, engine) and its check"
+  local took=$(( $(date +%s) - started ))
+  log "summary ($([ "$status" = 0 ] && echo passed || echo FAILED)):"
+  sed 's/\t/: /; s/^/  /' "$report"
+  echo "  total: $took s ($((took / 60)) min $((took % 60)) s; target <= 900 s on 2 cores: $([ "$took" -le 900 ] && echo met || echo MISSED))"
+  echo "  load at end: $(uptime)"
+  rm -f "$report"
   exit "$status"
 }
 trap cleanup EXIT
@@ -49,9 +73,11 @@ if [ "$private" = yes ]; then
   eval "$(scripts/docker/engine.sh env)"
 fi
 docker compose version >/dev/null || { log "docker compose (v2) is missing"; exit 1; }
+phase_done "engine"
 
 if [ "${COMPOSE_STAGE_BASES:-local}" = local ]; then
   eval "$(scripts/docker/build-local-bases.sh)"
+  phase_done "local base images"
 fi
 
 torch_wheels=${PIP_FIND_LINKS:-}
@@ -65,4 +91,7 @@ if [ -n "$torch_wheels" ] && ls "$torch_wheels"/torch-*.whl >/dev/null 2>&1; the
 fi
 
 log "building and checking the stack ($(( $(date +%s) - started )) s in)"
-.venv/bin/python -m pytest -m compose tests/compose -p no:cacheprovider -s -q
+tests_status=0
+.venv/bin/python -m pytest -m compose tests/compose -p no:cacheprovider -s -q || tests_status=$?
+phase_done "tests/compose in all (its phases above, the checks between them)"
+exit "$tests_status"

@@ -1,27 +1,45 @@
 #!/usr/bin/env bash
-# Fails unless the compose stage left nothing behind: no container, volume, network or image of
-# its projects (mg-stage-*); after a private engine (whose data-root, build cache included, is
-# deleted) also no dockerd, no DOCKER iptables chains, no docker0, forwarding as it was.
-#   scripts/docker/check-clean.sh PRIVATE(yes|no) IP_FORWARD_BEFORE FORWARD_POLICY_BEFORE
+# Fails unless the compose stage left nothing behind.
+#   scripts/docker/check-clean.sh engine [private]   # on the engine (before a private one stops):
+#       no container, volume, network or image of the stage's project (COMPOSE_STAGE_PROJECT
+#       names it, and prefixes its images and local bases); on a private engine nothing at all,
+#       build cache included
+#   scripts/docker/check-clean.sh host IP_FORWARD_BEFORE FORWARD_POLICY_BEFORE
+#       # after a private engine stopped: no dockerd of its own, no engine folder (data-root),
+#       # no DOCKER iptables chains, no docker0 or compose bridge, forwarding and policy as before
 set -uo pipefail
-private=$1 forward_before=$2 policy_before=${3:-}
+ENGINE_DIR=${ENGINE_DIR:-/tmp/movie-genie-engine}
 problems=()
-if [ "$private" = yes ]; then
-  pgrep -f -- "--exec-root ${ENGINE_DIR:-/tmp/movie-genie-engine}/exec" >/dev/null && problems+=("a private dockerd still runs")
-  [ -e "${ENGINE_DIR:-/tmp/movie-genie-engine}" ] && problems+=("engine folder left")
-  iptables-save 2>/dev/null | grep -q 'DOCKER' && problems+=("DOCKER iptables chains left")
-  ip -o link show type bridge | grep -qE ': (docker0|br-[0-9a-f]{12})[:@]' && problems+=("docker0 or a compose bridge left")
-  [ "$(iptables -S FORWARD | sed -n 's/^-P FORWARD //p')" = "$policy_before" ] || problems+=("FORWARD policy changed")
-  [ "$(sysctl -n net.ipv4.ip_forward)" = "$forward_before" ] || problems+=("ip_forward changed")
-else
-  label=label=com.docker.compose.project
-  [ -n "$(docker ps -aq --filter "$label" | xargs -r docker inspect -f '{{index .Config.Labels "com.docker.compose.project"}}' | grep '^mg-stage-')" ] && problems+=("containers left")
-  docker volume ls --format '{{.Name}}' | grep -q '^mg-stage-' && problems+=("volumes left")
-  docker network ls --format '{{.Name}}' | grep -q '^mg-stage-' && problems+=("networks left")
-  docker image ls --format '{{.Repository}}' | grep -qE '^movie-genie(-local)?/' && problems+=("images left")
-fi
+case "$1" in
+  engine)
+    label=label=com.docker.compose.project
+    : "${COMPOSE_STAGE_PROJECT:?the stage's project name}"
+    [ -n "$(docker ps -aq --filter "$label=$COMPOSE_STAGE_PROJECT")" ] && problems+=("containers")
+    docker volume ls --format '{{.Name}}' | grep -q "^${COMPOSE_STAGE_PROJECT}_" && problems+=("volumes")
+    docker network ls --format '{{.Name}}' | grep -q "^${COMPOSE_STAGE_PROJECT}_" && problems+=("networks")
+    docker image ls -a --format '{{.Repository}}' | grep -q "^${COMPOSE_STAGE_PROJECT:?}" && problems+=("images")
+    if [ "${2:-}" = private ]; then
+      # Everything the private engine holds was made by this stage: all of it must be gone.
+      while IFS=: read -r type count; do
+        [ "$count" = 0 ] || problems+=("$count $type on the private engine")
+      done < <(docker system df --format '{{.Type}}:{{.TotalCount}}')
+    fi
+    what="containers, volumes, networks, images$([ "${2:-}" = private ] && echo ', build cache')"
+    ;;
+  host)
+    forward_before=$2 policy_before=${3:-}
+    pgrep -f -- "--exec-root $ENGINE_DIR/exec" >/dev/null && problems+=("a private dockerd still runs")
+    [ -e "$ENGINE_DIR" ] && problems+=("engine folder (data-root)")
+    iptables-save 2>/dev/null | grep -q 'DOCKER' && problems+=("DOCKER iptables chains")
+    ip -o link show type bridge | grep -qE ': (docker0|br-[0-9a-f]{12})[:@]' && problems+=("docker0 or a compose bridge")
+    [ "$(iptables -S FORWARD | sed -n 's/^-P FORWARD //p')" = "$policy_before" ] || problems+=("FORWARD policy changed")
+    [ "$(sysctl -n net.ipv4.ip_forward)" = "$forward_before" ] || problems+=("ip_forward changed")
+    what="dockerd, data-root, iptables, docker0, ip_forward"
+    ;;
+  *) echo "usage: $0 engine [private] | host IP_FORWARD_BEFORE FORWARD_POLICY_BEFORE" >&2; exit 2 ;;
+esac
 if [ ${#problems[@]} -gt 0 ]; then
   printf 'compose-stage: left behind: %s\n' "${problems[@]}" >&2
   exit 1
 fi
-echo "compose-stage: nothing left behind (containers, volumes, networks, images$([ "$private" = yes ] && echo ', build cache, dockerd, iptables, docker0, ip_forward'))"
+echo "compose-stage: nothing left behind ($what)"

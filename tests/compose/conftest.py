@@ -11,6 +11,7 @@ import sys
 
 import pytest
 
+from tests.compose.report import phase
 from tests.compose.stack import ComposeStack
 
 
@@ -31,13 +32,18 @@ def stack(tmp_path_factory):
     stack.prepare()
     try:
         try:
-            stack.compose("--profile", "train", "build", timeout=2400)
-            stack.compose("up", "-d", "--wait", timeout=900)
-            stack.run("make", "--no-print-directory", "train", timeout=1800)
+            with phase("build images"):
+                stack.compose("--profile", "train", "build", timeout=2400)
+            with phase("up --wait"):
+                stack.compose("up", "-d", "--wait", timeout=900)
+            with phase("make train"):
+                train = stack.run("make", "--no-print-directory", "train", timeout=1800)
+            print(train.stdout[-4000:], train.stderr[-4000:], sep="\n")
         except Exception:
             print(stack.compose("logs", "--tail", "60").stdout)
             raise
         yield stack
     finally:
         print(stack.compose("ps", "-a").stdout)
-        stack.compose("--profile", "train", "down", "--volumes", "--remove-orphans")
+        with phase("down --volumes"):
+            stack.compose("--profile", "train", "down", "--volumes", "--remove-orphans")

@@ -85,7 +85,8 @@ def write_env(target: Path, extra: dict[str, str]) -> dict[str, str]:
 class ComposeStack:
     def __init__(self, workdir: Path) -> None:
         self.workdir = workdir
-        self.project = f"mg-stage-{secrets.token_hex(3)}"
+        # scripts/compose-stage.sh names the project, to find and remove what it made.
+        self.project = os.environ.get("COMPOSE_STAGE_PROJECT") or f"mg-stage-{secrets.token_hex(3)}"
         self.env = {
             **os.environ,
             "COMPOSE_PROJECT_NAME": self.project,
@@ -113,7 +114,7 @@ class ComposeStack:
     # -- setup ----------------------------------------------------------------------------
     def prepare(self) -> None:
         copy_checkout(self.workdir)
-        published = self._published_targets()
+        published, built = self._published_targets()
         self.ports = {service: free_port() for service in published}
         mlflow = f"127.0.0.1:{self.ports['mlflow-server']}"
         self.settings = write_env(
@@ -124,14 +125,15 @@ class ComposeStack:
                 "MLFLOW_UI_URL": f"http://{mlflow}",
             },
         )
-        self._write_override(published)
+        self._write_override(published, built)
         if os.geteuid() == 0:  # `make train` runs the trainer as the owner of the checkout
             subprocess.run(
                 ["chown", "-R", f"{TRAINER_UID}:{TRAINER_UID}", str(self.workdir)], check=True
             )
 
-    def _published_targets(self) -> dict[str, list[int]]:
-        # Config with the example env (the real .env does not exist yet): which ports are published.
+    def _published_targets(self) -> tuple[dict[str, list[int]], dict[str, str]]:
+        """From the config with the example env (the real .env does not exist yet): the ports
+        each service publishes, and the image each built service is tagged as."""
         config = json.loads(
             self.run(
                 "docker",
@@ -140,30 +142,44 @@ class ComposeStack:
                 "docker-compose.yml",
                 "--env-file",
                 ".env.example",
+                "--profile",
+                "train",
                 "config",
                 "--format",
                 "json",
             ).stdout
         )
-        return {
+        services = config["services"]
+        published = {
             name: [int(port["target"]) for port in service["ports"]]
-            for name, service in config["services"].items()
+            for name, service in services.items()
             if service.get("ports")
         }
+        built = {
+            name: service["image"] for name, service in services.items() if service.get("build")
+        }
+        return published, built
 
-    def _write_override(self, published: dict[str, list[int]]) -> None:
+    def _write_override(self, published: dict[str, list[int]], built: dict[str, str]) -> None:
         lines = [
-            "# Written by the compose test stage: loopback ports, local torch wheels.",
+            "# Written by the compose test stage: loopback ports, images tagged under the",
+            "# stage's project (a user's own movie-genie/* images stay untouched), local",
+            "# torch wheels.",
             "services:",
         ]
-        for service, targets in published.items():
-            assert len(targets) == 1, f"{service} publishes {targets}"
-            lines += [
-                f"  {service}:",
-                f'    ports: !override ["127.0.0.1:{self.ports[service]}:{targets[0]}"]',
-            ]
-        # The trainer's build reaches the stage's wheel server on the host's loopback.
-        lines += ["  trainer:", "    build:", "      network: host"]
+        for service in sorted(published.keys() | built.keys()):
+            lines.append(f"  {service}:")
+            if service in published:
+                targets = published[service]
+                assert len(targets) == 1, f"{service} publishes {targets}"
+                lines.append(
+                    f'    ports: !override ["127.0.0.1:{self.ports[service]}:{targets[0]}"]'
+                )
+            if service in built:
+                lines.append(f"    image: {self.project}/{built[service].split('/')[-1]}")
+            if service == "trainer":
+                # Its build reaches the stage's wheel server on the host's loopback.
+                lines += ["    build:", "      network: host"]
         (self.workdir / OVERRIDE).write_text("\n".join(lines) + "\n")
 
     # -- addresses ------------------------------------------------------------------------
