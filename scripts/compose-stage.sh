@@ -46,7 +46,8 @@ cleanup() {
   [ -n "$wheels_pid" ] && kill "$wheels_pid" 2>/dev/null
   mark=$(date +%s)
   log "image sizes:"
-  docker image ls --format '  {{.Repository}}:{{.Tag}}  {{.Size}}' | grep "^  $COMPOSE_STAGE_PROJECT" | sort
+  docker image ls --format '{{.Repository}}:{{.Tag}}  {{.Size}}' | grep "^$COMPOSE_STAGE_PROJECT" \
+    | sort | sed 's/^/  /'
   # Images this stage built or tagged, then the build cache: all of it on the private engine,
   # only what no image uses any more on an engine that was there before.
   docker image ls --format '{{.Repository}}:{{.Tag}}' | grep "^$COMPOSE_STAGE_PROJECT" \
