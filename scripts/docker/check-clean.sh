@@ -10,32 +10,37 @@
 set -uo pipefail
 ENGINE_DIR=${ENGINE_DIR:-/tmp/movie-genie-engine}
 problems=()
-case "$1" in
-  engine)
-    label=label=com.docker.compose.project
-    : "${COMPOSE_STAGE_PROJECT:?the stage's project name}"
-    [ -n "$(docker ps -aq --filter "$label=$COMPOSE_STAGE_PROJECT")" ] && problems+=("containers")
-    docker volume ls --format '{{.Name}}' | grep -q "^${COMPOSE_STAGE_PROJECT}_" && problems+=("volumes")
-    docker network ls --format '{{.Name}}' | grep -q "^${COMPOSE_STAGE_PROJECT}_" && problems+=("networks")
-    docker image ls -a --format '{{.Repository}}' | grep -q "^${COMPOSE_STAGE_PROJECT:?}" && problems+=("images")
-    if [ "${2:-}" = private ]; then
-      # Everything the private engine holds was made by this stage: all of it must be gone.
-      while IFS=: read -r type count; do
-        [ "$count" = 0 ] || problems+=("$count $type on the private engine")
-      done < <(docker system df --format '{{.Type}}:{{.TotalCount}}')
-    fi
-    what="containers, volumes, networks, images$([ "${2:-}" = private ] && echo ', build cache')"
-    ;;
-  host)
-    forward_before=$2 policy_before=${3:-}
-    pgrep -f -- "--exec-root $ENGINE_DIR/exec" >/dev/null && problems+=("a private dockerd still runs")
-    [ -e "$ENGINE_DIR" ] && problems+=("engine folder (data-root)")
-    iptables-save 2>/dev/null | grep -q 'DOCKER' && problems+=("DOCKER iptables chains")
-    ip -o link show type bridge | grep -qE ': (docker0|br-[0-9a-f]{12})[:@]' && problems+=("docker0 or a compose bridge")
-    [ "$(iptables -S FORWARD | sed -n 's/^-P FORWARD //p')" = "$policy_before" ] || problems+=("FORWARD policy changed")
-    [ "$(sysctl -n net.ipv4.ip_forward)" = "$forward_before" ] || problems+=("ip_forward changed")
-    what="dockerd, data-root, iptables, docker0, ip_forward"
-    ;;
+
+check_engine() {
+  local project=${COMPOSE_STAGE_PROJECT:?the stage\'s project name} type count
+  [ -n "$(docker ps -aq --filter "label=com.docker.compose.project=$project")" ] && problems+=("containers")
+  docker volume ls --format '{{.Name}}' | grep -q "^${project}_" && problems+=("volumes")
+  docker network ls --format '{{.Name}}' | grep -q "^${project}_" && problems+=("networks")
+  docker image ls -a --format '{{.Repository}}' | grep -q "^$project" && problems+=("images")
+  what="containers, volumes, networks, images"
+  if [ "${1:-}" = private ]; then
+    # Everything the private engine holds was made by this stage: all of it must be gone.
+    while IFS=: read -r type count; do
+      [ "$count" = 0 ] || problems+=("$count $type on the private engine")
+    done < <(docker system df --format '{{.Type}}:{{.TotalCount}}')
+    what="$what, build cache"
+  fi
+}
+
+check_host() {
+  local forward_before=$1 policy_before=${2:-}
+  pgrep -f -- "--exec-root $ENGINE_DIR/exec" >/dev/null && problems+=("a private dockerd still runs")
+  [ -e "$ENGINE_DIR" ] && problems+=("the engine folder and its data-root")
+  iptables-save 2>/dev/null | grep -q 'DOCKER' && problems+=("DOCKER iptables chains")
+  ip -o link show type bridge | grep -qE ': (docker0|br-[0-9a-f]{12})[:@]' && problems+=("docker0 or a compose bridge")
+  [ "$(iptables -S FORWARD | sed -n 's/^-P FORWARD //p')" = "$policy_before" ] || problems+=("a changed FORWARD policy")
+  [ "$(sysctl -n net.ipv4.ip_forward)" = "$forward_before" ] || problems+=("a changed ip_forward")
+  what="dockerd, data-root, iptables, docker0, ip_forward"
+}
+
+case "${1:-}" in
+  engine) check_engine "${2:-}" ;;
+  host) check_host "$2" "${3:-}" ;;
   *) echo "usage: $0 engine [private] | host IP_FORWARD_BEFORE FORWARD_POLICY_BEFORE" >&2; exit 2 ;;
 esac
 if [ ${#problems[@]} -gt 0 ]; then
