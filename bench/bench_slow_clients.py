@@ -15,10 +15,8 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -28,14 +26,14 @@ sys.path.insert(0, str(ROOT))
 import requests  # noqa: E402
 
 from tests.frontend.nginx_server import NginxFrontend  # noqa: E402
+from tests.harness.metrics_api import metrics_api_process  # noqa: E402
 from tests.harness.mlflow_server import MlflowServer  # noqa: E402
-from tests.harness.process import ManagedProcess, free_port, http_ok  # noqa: E402
+from tests.harness.process import free_port, http_ok  # noqa: E402
+from tests.harness.slow_clients import Tricklers  # noqa: E402
 
 SLOW_CLIENTS = 50
 REQUESTS = int(os.environ.get("BENCH_SLOW_REQUESTS", "200"))
 TRICKLE_SECONDS = 2.0
-PARTIAL = b"GET /api/health HTTP/1.1\r\nHost: slow.bench\r\nX-Trickle: "
-SERVICE = ROOT / "services" / "metrics-api"
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -63,35 +61,6 @@ def health_latencies(url: str, count: int = REQUESTS, timeout: float = 30) -> di
     }
 
 
-class Tricklers:
-    def __init__(self, port: int) -> None:
-        self.sockets = [socket.create_connection(("127.0.0.1", port)) for _ in range(SLOW_CLIENTS)]
-        self.stop = threading.Event()
-        self.thread = threading.Thread(target=self._run, daemon=True)
-
-    def _run(self) -> None:
-        sent = 0
-        while not self.stop.is_set():
-            byte = PARTIAL[sent : sent + 1] or b"a"
-            for sock in self.sockets:
-                try:
-                    sock.send(byte)
-                except OSError:
-                    pass
-            sent += 1
-            self.stop.wait(TRICKLE_SECONDS)
-
-    def __enter__(self) -> Tricklers:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.stop.set()
-        self.thread.join(5)
-        for sock in self.sockets:
-            sock.close()
-
-
 def main() -> int:
     root = Path(tempfile.mkdtemp(prefix="bench-slow-"))
     mlflow = api = nginx = None
@@ -107,18 +76,9 @@ def main() -> int:
                 "METRICS_API_LOG_LEVEL": "warning",
             }
         )
-        api = ManagedProcess(
-            "metrics-api",
-            [
-                str(Path(sys.executable).parent / "gunicorn"),
-                "-c",
-                "gunicorn.conf.py",
-                "metrics_api:create_app()",
-            ],
-            root / "gunicorn.log",
-            env=env,
-            cwd=SERVICE,
-        ).start(http_ok(f"http://127.0.0.1:{port}/api/health"), timeout=120)
+        api = metrics_api_process(root / "gunicorn.log", env).start(
+            http_ok(f"http://127.0.0.1:{port}/api/health"), timeout=120
+        )
         static = root / "static"
         static.mkdir()
         (static / "index.html").write_text('<!doctype html><div id="root"></div>')
@@ -126,9 +86,9 @@ def main() -> int:
         direct = f"http://127.0.0.1:{port}"
 
         results = {"nginx_baseline": health_latencies(nginx.url)}
-        with Tricklers(nginx.port):
+        with Tricklers(nginx.port, SLOW_CLIENTS, TRICKLE_SECONDS):
             results["nginx_with_50_slow"] = health_latencies(nginx.url)
-        with Tricklers(port):
+        with Tricklers(port, SLOW_CLIENTS, TRICKLE_SECONDS):
             # Fewer, with a 5 s client timeout: unprotected, requests may not be answered at all.
             results["gunicorn_direct_with_50_slow"] = health_latencies(direct, 20, timeout=5)
     finally:

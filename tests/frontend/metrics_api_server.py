@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
+from tests.harness.metrics_api import metrics_api_process
 from tests.harness.mlflow_server import CLIENT_SECRETS
 from tests.harness.process import ManagedProcess, free_port, http_ok
-
-API_DIR = Path(__file__).resolve().parents[2] / "services" / "metrics-api"
 
 
 def start_metrics_api(
@@ -38,12 +36,7 @@ def start_metrics_api(
             **(client_env or {}),
         }
     )
-    gunicorn = str(Path(sys.executable).parent / "gunicorn")
-    process = ManagedProcess(
-        "metrics-api",
-        [gunicorn, "-c", "gunicorn.conf.py", "metrics_api:create_app()"],
-        log_dir / "metrics-api.log",
-        env=env,
-        cwd=API_DIR,
-    ).start(http_ok(f"http://127.0.0.1:{port}/api/health"), timeout=60)
+    process = metrics_api_process(log_dir / "metrics-api.log", env).start(
+        http_ok(f"http://127.0.0.1:{port}/api/health"), timeout=60
+    )
     return process, f"http://127.0.0.1:{port}"

@@ -5,13 +5,12 @@ body over 1 MiB gets a JSON 413 from nginx. The latency figure is in bench/bench
 from __future__ import annotations
 
 import json
-import socket
-import threading
 import urllib.error
 import urllib.request
 
+from tests.harness.slow_clients import Tricklers
+
 SLOW_CLIENTS = 50
-PARTIAL = b"GET /api/health HTTP/1.1\r\nHost: slow.test\r\nX-Trickle: "
 
 
 def get(url: str, data: bytes | None = None) -> tuple[int, dict]:
@@ -21,37 +20,6 @@ def get(url: str, data: bytes | None = None) -> tuple[int, dict]:
             return response.status, json.loads(response.read())
     except urllib.error.HTTPError as error:
         return error.code, json.loads(error.read())
-
-
-class Tricklers:
-    """``count`` connections, each sent one more byte of an unfinished request every second."""
-
-    def __init__(self, port: int, count: int) -> None:
-        self.sockets = [socket.create_connection(("127.0.0.1", port)) for _ in range(count)]
-        self.stop, self.rounds, self.ticked = threading.Event(), 0, threading.Event()
-        self.thread = threading.Thread(target=self._run, daemon=True)
-
-    def _run(self) -> None:
-        while not self.stop.is_set():
-            byte = PARTIAL[self.rounds : self.rounds + 1] or b"a"
-            for sock in self.sockets:
-                try:
-                    sock.send(byte)
-                except OSError:
-                    pass  # nginx gave up on it: that is allowed
-            self.rounds += 1
-            self.ticked.set()
-            self.stop.wait(1.0)  # the attack's own pace
-
-    def __enter__(self) -> Tricklers:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.stop.set()
-        self.thread.join(5)
-        for sock in self.sockets:
-            sock.close()
 
 
 def test_fifty_trickling_connections_do_not_starve_health(frontend):

@@ -55,20 +55,7 @@ class PostgresCluster:
             **self._as_user,
         )
         self.start()
-        subprocess.run(
-            [
-                str(PG_BIN / "createdb"),
-                "-h",
-                "127.0.0.1",
-                "-p",
-                str(self.port),
-                "-U",
-                self.user,
-                self.database,
-            ],
-            check=True,
-            capture_output=True,
-        )
+        self.create_database(self.database)
         return self
 
     def create_database(self, name: str) -> str:

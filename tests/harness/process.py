@@ -9,13 +9,14 @@ import socket
 import subprocess
 import sys
 import threading
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import psutil
+from tenacity import RetryError, Retrying, retry_if_result, stop_after_delay, wait_fixed
 
 _RUNNING: set[ManagedProcess] = set()
 
@@ -78,6 +79,22 @@ def tcp_open(port: int) -> Callable[[], bool]:
     return check
 
 
+T = TypeVar("T")
+
+
+def eventually(check: Callable[[], T], what: str, timeout: float, interval: float = 0.2) -> T:
+    """The first truthy ``check()``, polled every ``interval`` s (an exception it raises ends
+    the wait); AssertionError naming ``what`` after ``timeout`` s."""
+    try:
+        return Retrying(
+            retry=retry_if_result(lambda value: not value),
+            stop=stop_after_delay(timeout),
+            wait=wait_fixed(interval),
+        )(check)
+    except RetryError:
+        raise AssertionError(f"not so after {timeout:.0f} s: {what}") from None
+
+
 class ManagedProcess:
     """A child process in its own session; its output goes to ``log_path``."""
 
@@ -109,17 +126,22 @@ class ManagedProcess:
         )
         log.close()
         _RUNNING.add(self)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
+
+        def ready_unless_exited() -> bool:
             if self.process.poll() is not None:
                 raise RuntimeError(
                     f"{self.name} exited with {self.process.returncode}:\n{self.tail()}"
                 )
-            if ready():
-                return self
-            time.sleep(0.2)
-        self.stop()
-        raise TimeoutError(f"{self.name} not ready after {timeout:.0f} s:\n{self.tail()}")
+            return ready()
+
+        try:
+            eventually(ready_unless_exited, f"{self.name} ready", timeout)
+        except AssertionError:
+            self.stop()
+            raise TimeoutError(
+                f"{self.name} not ready after {timeout:.0f} s:\n{self.tail()}"
+            ) from None
+        return self
 
     def stop(self, timeout: float = 20.0) -> None:
         _RUNNING.discard(self)

@@ -6,7 +6,6 @@ The API runs as in the container: ``gunicorn -c gunicorn.conf.py "metrics_api:cr
 from __future__ import annotations
 
 import os
-import sys
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,12 +14,12 @@ import pytest
 import requests
 from mlflow.tracking import MlflowClient
 
+from tests.harness.metrics_api import metrics_api_process
 from tests.harness.mlflow_server import CLIENT_SECRETS
 from tests.harness.process import ManagedProcess, free_port, http_ok
 from tests.metrics_api import seeding
 
 REPO = Path(__file__).resolve().parents[2]
-SERVICE = REPO / "services" / "metrics-api"
 TOKEN = "test-promote-token"
 ALLOWED_ORIGIN = "http://dashboard.test:8080"
 SUFFIX = uuid.uuid4().hex[:8]
@@ -118,18 +117,9 @@ def api_env(tracking_url: str, experiment: str, port: int, **extra: str) -> dict
 
 def start_api(tracking_url: str, experiment: str, log_path: Path, **extra: str) -> Api:
     port = free_port()
-    process = ManagedProcess(
-        "metrics-api",
-        [
-            str(Path(sys.executable).parent / "gunicorn"),
-            "-c",
-            "gunicorn.conf.py",
-            "metrics_api:create_app()",
-        ],
-        log_path,
-        env=api_env(tracking_url, experiment, port, **extra),
-        cwd=SERVICE,
-    ).start(http_ok(f"http://127.0.0.1:{port}/api/health"), timeout=120)
+    process = metrics_api_process(log_path, api_env(tracking_url, experiment, port, **extra)).start(
+        http_ok(f"http://127.0.0.1:{port}/api/health"), timeout=120
+    )
     return Api(f"http://127.0.0.1:{port}", process, experiment)
 
 

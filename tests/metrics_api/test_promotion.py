@@ -5,12 +5,12 @@ the request after a promotion shows the new champion whichever worker serves it.
 from __future__ import annotations
 
 import threading
-import time
 
 import pytest
 import requests
 from mlflow.tracking import MlflowClient
 
+from tests.harness.process import eventually
 from tests.metrics_api import seeding
 from tests.metrics_api.conftest import (
     REGISTERED_PREFIX,
@@ -79,17 +79,6 @@ def active_runs(api, model_name: str) -> list[str]:
     )
     assert response.status_code == 200, response.text
     return [r["run_id"] for r in response.json()["data"]]
-
-
-def wait_for(check, timeout: float = 20.0):
-    """Poll until ``check()`` is truthy (the cache refreshes every couple of seconds)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = check()
-        if result:
-            return result
-        time.sleep(0.5)
-    raise AssertionError(f"not true after {timeout} s: {check.__doc__ or check}")
 
 
 def test_promotion_needs_the_token(api, promo):
@@ -205,7 +194,7 @@ def test_an_alias_moved_elsewhere_reaches_the_cache(api, promo, mlflow_server, t
     def alias_seen():
         return active_runs(api, "two-tower") == [first]
 
-    wait_for(alias_seen)
+    eventually(alias_seen, "the champion alias on the first run in the API", 20)
 
     with pytest.MonkeyPatch.context() as patch:
         for key, value in trainer_env(promo.experiment, tmp_path, mlflow_server.url).items():
@@ -219,4 +208,4 @@ def test_an_alias_moved_elsewhere_reaches_the_cache(api, promo, mlflow_server, t
             for r in runs.values()
         )
 
-    wait_for(new_run_seen)
+    eventually(new_run_seen, "the newly logged run in the API", 20)

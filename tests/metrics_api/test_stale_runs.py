@@ -7,7 +7,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 import uuid
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from movie_genie_trainer.data.preprocess import write_processed
 from movie_genie_trainer.data.sources import read_recbole_ml100k
 
 from tests.harness.mlflow_server import CLIENT_SECRETS
+from tests.harness.process import eventually
 from tests.metrics_api.conftest import start_api
 
 pytestmark = pytest.mark.slow
@@ -34,16 +34,6 @@ def smoke_dir(tmp_path_factory) -> Path:
         read_recbole_ml100k(), load_config(REPO / "configs/smoke/data.yaml", DataConfig), out
     )
     return out
-
-
-def poll(check, what: str, timeout: float = 120.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(0.3)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def test_a_silently_killed_trainer_shows_stale_after_the_configured_silence(
@@ -90,7 +80,7 @@ def test_a_silently_killed_trainer_shows_stale_after_the_configured_silence(
             runs = api.get("/api/models/runs").json()["data"]
             return runs[0] if runs and runs[0]["metrics"].get("train_loss") is not None else None
 
-        live = poll(listed, "the run with its first epoch in the API")
+        live = eventually(listed, "the run with its first epoch in the API", 120)
         assert (live["status"], live["model_status"]) == ("RUNNING", "running")
         trainer.send_signal(signal.SIGKILL)
         trainer.wait(30)
@@ -99,7 +89,7 @@ def test_a_silently_killed_trainer_shows_stale_after_the_configured_silence(
             run = api.get("/api/models/runs").json()["data"][0]
             return run if run["model_status"] == "stale" else None
 
-        run = poll(stale, "the run to show stale")
+        run = eventually(stale, "the run to show stale", 120)
         assert run["run_id"] == live["run_id"] and run["status"] == "RUNNING"
         assert client.get_run(live["run_id"]).info.status == "RUNNING"  # MLflow itself unchanged
         summary = api.get("/api/models/summary").json()["data"]

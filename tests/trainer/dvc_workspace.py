@@ -14,6 +14,15 @@ VENV_BIN = Path(sys.executable).parent
 TRAINER = Path("services/trainer/movie_genie_trainer")
 
 
+def git(root: Path, *args: str) -> None:
+    subprocess.run(
+        ["git", "-c", "user.name=test", "-c", "user.email=test@example.com", *args],
+        cwd=root,
+        check=True,
+        capture_output=True,
+    )
+
+
 def make_workspace(root: Path) -> Path:
     root.mkdir(parents=True, exist_ok=True)
     for name in ("dvc.yaml", ".dvcignore", ".gitignore"):
@@ -26,34 +35,11 @@ def make_workspace(root: Path) -> Path:
     shutil.copytree(
         REPO / TRAINER, root / TRAINER, ignore=shutil.ignore_patterns("__pycache__", "*.pyc")
     )
-    for command in (
-        ["git", "init", "-q", "-b", "main"],
-        ["git", "add", "."],
-        [
-            "git",
-            "-c",
-            "user.name=test",
-            "-c",
-            "user.email=test@example.com",
-            "commit",
-            "-q",
-            "-m",
-            "pipeline",
-        ],
-        [str(VENV_BIN / "dvc"), "init", "-q"],
-        [
-            "git",
-            "-c",
-            "user.name=test",
-            "-c",
-            "user.email=test@example.com",
-            "commit",
-            "-q",
-            "-m",
-            "dvc init",
-        ],
-    ):
-        subprocess.run(command, cwd=root, check=True, capture_output=True)
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", ".")
+    git(root, "commit", "-q", "-m", "pipeline")
+    subprocess.run([str(VENV_BIN / "dvc"), "init", "-q"], cwd=root, check=True, capture_output=True)
+    git(root, "commit", "-q", "-m", "dvc init")
     return root
 
 

@@ -6,13 +6,12 @@ README and compose give them."""
 from __future__ import annotations
 
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from tests.harness.s3 import CREDENTIALS
-from tests.trainer.dvc_workspace import REPO, dvc, dvc_env, make_workspace
+from tests.trainer.dvc_workspace import REPO, dvc, dvc_env, git, make_workspace
 
 pytestmark = pytest.mark.slow
 
@@ -28,15 +27,6 @@ def files_under(root: Path, relative: str) -> dict[str, bytes]:
     path = root / relative
     paths = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
     return {str(p.relative_to(root)): p.read_bytes() for p in paths}
-
-
-def git(root: Path, *args: str) -> None:
-    subprocess.run(
-        ["git", "-c", "user.name=test", "-c", "user.email=test@example.com", *args],
-        cwd=root,
-        check=True,
-        capture_output=True,
-    )
 
 
 def test_push_then_pull_in_a_fresh_clone_restores_data_and_models(tmp_path, s3):

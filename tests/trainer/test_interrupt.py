@@ -17,6 +17,7 @@ import yaml
 from mlflow.tracking import MlflowClient
 
 from tests.harness.mlflow_server import CLIENT_SECRETS, MlflowServer
+from tests.harness.process import eventually
 
 pytestmark = pytest.mark.slow
 
@@ -67,14 +68,17 @@ def start_trainer(tmp_path: Path, data: Path, uri: str, experiment: str) -> subp
 def wait_for_epochs(
     client: MlflowClient, experiment: str, trainer: subprocess.Popen, count: int = 2
 ) -> str:
-    deadline = time.monotonic() + 240
-    while time.monotonic() < deadline and trainer.poll() is None:
+
+    def run_with_epochs() -> str | None:
+        if trainer.poll() is not None:
+            raise AssertionError(f"the trainer exited: {trainer.communicate()[0][-3000:]}")
         found = client.get_experiment_by_name(experiment)
         runs = client.search_runs([found.experiment_id]) if found else []
         if runs and len(client.get_metric_history(runs[0].info.run_id, "train_loss")) >= count:
             return runs[0].info.run_id
-        time.sleep(0.2)
-    raise AssertionError(f"no run with {count} epochs logged: {trainer.communicate()[0][-3000:]}")
+        return None
+
+    return eventually(run_with_epochs, f"a run with {count} epochs logged", 240)
 
 
 def terminate(trainer: subprocess.Popen) -> tuple[int, float, str]:
