@@ -16,12 +16,12 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
 import yaml
 from movie_genie_trainer.config import merge_configs
+from tenacity import Retrying, retry_if_exception_type, stop_after_delay, wait_fixed
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -60,14 +60,17 @@ def build_workspace(workspace: Path, config_dir: Path) -> None:
 
 
 def wait_for(url: str, what: str, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except OSError:
-            time.sleep(1)
-    sys.exit(f"demo: {what} did not answer at {url} within {timeout:.0f} s")
+    try:
+        for attempt in Retrying(
+            retry=retry_if_exception_type(OSError),
+            stop=stop_after_delay(timeout),
+            wait=wait_fixed(1),
+            reraise=True,
+        ):
+            with attempt, urllib.request.urlopen(url, timeout=2):
+                pass
+    except OSError:
+        sys.exit(f"demo: {what} did not answer at {url} within {timeout:.0f} s")
 
 
 def main() -> int:

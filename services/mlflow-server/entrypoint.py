@@ -31,17 +31,18 @@ Environment (defaults give the embedded, single-machine setup):
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
 import sys
 import threading
-import time
 import urllib.request
 from pathlib import Path
 
 import accounts
 from secrets_check import WeakSecret, check_secret, check_uri_password
+from tenacity import Retrying, retry_if_exception_type, stop_after_delay, wait_fixed
 from wait_for_backend import BackendUnavailable, wait_for_backend
 
 DEFAULT_MODELS = "movie-genie-two-tower,movie-genie-bert4rec"
@@ -99,13 +100,15 @@ def setup_auth(env: dict[str, str], backend: str, state_dir: Path) -> None:
 
 def seed_when_up(env: dict[str, str], url: str, timeout: float = 300.0) -> None:
     """In the background: the team's experiment and registered models, created by the admin."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/health", timeout=2):
-                break
-        except OSError:
-            time.sleep(0.5)
+    with contextlib.suppress(OSError):  # still down: the seeding below says why it failed
+        for attempt in Retrying(
+            retry=retry_if_exception_type(OSError),
+            stop=stop_after_delay(timeout),
+            wait=wait_fixed(0.5),
+            reraise=True,
+        ):
+            with attempt, urllib.request.urlopen(f"{url}/health", timeout=2):
+                pass
     models = [
         m.strip()
         for m in env.get("MLFLOW_REGISTERED_MODELS", DEFAULT_MODELS).split(",")

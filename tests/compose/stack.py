@@ -18,6 +18,7 @@ from pathlib import Path
 
 import requests
 import yaml
+from movie_genie_trainer.config import merge_configs
 
 from tests.harness.process import free_port
 
@@ -26,14 +27,6 @@ OVERRIDE = "compose.stage.yml"
 # Demo-sized training by default; COMPOSE_STAGE_CONFIGS=configs/smoke for a quicker look.
 SIZED_CONFIGS = os.environ.get("COMPOSE_STAGE_CONFIGS", "configs/demo")
 TRAINER_UID = 10001  # the trainer image's user: owns the copy when the stage runs as root
-
-
-def deep_merge(base: dict, override: dict) -> dict:
-    merged = dict(base)
-    for key, value in override.items():
-        both_dicts = isinstance(value, dict) and isinstance(merged.get(key), dict)
-        merged[key] = deep_merge(merged[key], value) if both_dicts else value
-    return merged
 
 
 def copy_checkout(target: Path) -> None:
@@ -51,9 +44,7 @@ def copy_checkout(target: Path) -> None:
             shutil.copy2(source, target / name)
     for config in sorted((target / SIZED_CONFIGS).glob("*.yaml")):
         base = target / "configs" / config.name
-        merged = deep_merge(
-            yaml.safe_load(base.read_text()) or {}, yaml.safe_load(config.read_text()) or {}
-        )
+        merged = merge_configs(base, config)  # as the demo does (scripts/demo_pipeline.py)
         base.write_text(
             f"# merged with {SIZED_CONFIGS}/{config.name}\n"
             + yaml.safe_dump(merged, sort_keys=False)
