@@ -9,12 +9,8 @@ from pathlib import Path
 from .process import ManagedProcess
 
 SERVICE = Path(__file__).resolve().parents[2] / "services" / "metrics-api"
-COMMAND = [
-    str(Path(sys.executable).parent / "gunicorn"),
-    "-c",
-    "gunicorn.conf.py",
-    "metrics_api:create_app()",
-]
+GUNICORN = str(Path(sys.executable).parent / "gunicorn")
+COMMAND = [GUNICORN, "-c", "gunicorn.conf.py", "metrics_api:create_app()"]
 
 
 def metrics_api_process(log_path: Path, env: dict[str, str]) -> ManagedProcess:

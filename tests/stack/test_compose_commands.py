@@ -32,8 +32,8 @@ NATIVE = {
     ),
     "metrics-api": (
         ["gunicorn", "-c", "gunicorn.conf.py", "metrics_api:create_app()"],
-        "tests/frontend/metrics_api_server.py",
-        '[gunicorn, "-c", "gunicorn.conf.py", "metrics_api:create_app()"]',
+        "tests/harness/metrics_api.py",
+        '[GUNICORN, "-c", "gunicorn.conf.py", "metrics_api:create_app()"]',
     ),
     "frontend": (
         ["nginx", "-g", "daemon off;"],
