@@ -15,6 +15,7 @@ import yaml
 from mlflow.tracking import MlflowClient
 
 from tests.harness.mlflow_server import MlflowServer
+from tests.harness.process import eventually
 from tests.trainer.dvc_workspace import VENV_BIN, dvc_env, make_workspace
 
 pytestmark = pytest.mark.slow
@@ -61,12 +62,14 @@ def test_a_server_killed_mid_training_loses_nothing(tmp_path, postgres, s3, monk
         start_new_session=True,
     )
     try:
-        deadline = time.monotonic() + 240
-        run_id, seen = None, 0
-        while seen < 1 and time.monotonic() < deadline and stage.poll() is None:
-            time.sleep(0.2)
+
+        def first_epoch_logged() -> tuple[str, int] | None:
+            if stage.poll() is not None:
+                raise AssertionError(f"the stage ended early: {stage.communicate()[0][-3000:]}")
             run_id, seen = epochs_logged(client, experiment)
-        assert run_id is not None, "training never logged its first epoch"
+            return (run_id, seen) if seen >= 1 else None
+
+        run_id, seen = eventually(first_epoch_logged, "training logged its first epoch", 240)
         server.kill()
         time.sleep(20)
         server.start()
