@@ -7,6 +7,8 @@ cd "$(dirname "$0")/.."
 
 export DEMO_STATE_DIR=${DEMO_STATE_DIR:-$PWD/.state/demo}
 export MLFLOW_PORT=${MLFLOW_PORT:-5000} METRICS_API_PORT=${METRICS_API_PORT:-5001} WEB_PORT=${WEB_PORT:-8080}
+export RECOMMENDER_PORT=${RECOMMENDER_PORT:-5002} RECOMMENDER_DATA_DIR=$PWD/data/processed
+export METRICS_API_RECOMMENDER_URL=http://127.0.0.1:$RECOMMENDER_PORT
 export MLFLOW_STATE_DIR=$DEMO_STATE_DIR/mlflow MLFLOW_ACCESS_LOG=${MLFLOW_ACCESS_LOG:-false}
 export MLFLOW_TRACKING_URI=http://127.0.0.1:$MLFLOW_PORT
 export MLFLOW_UI_URL=${MLFLOW_UI_URL:-http://localhost:$MLFLOW_PORT}
@@ -16,9 +18,9 @@ export PATH=$PWD/.venv/bin:$PATH PYTHONUNBUFFERED=1 DVC_NO_ANALYTICS=1
 export MLFLOW_HOST=${DEMO_HOST:-127.0.0.1} METRICS_API_HOST=${DEMO_HOST:-127.0.0.1}
 export WEB_LISTEN=${DEMO_HOST:-127.0.0.1}:$WEB_PORT
 
-for port in "$MLFLOW_PORT" "$METRICS_API_PORT" "$WEB_PORT"; do
+for port in "$MLFLOW_PORT" "$METRICS_API_PORT" "$RECOMMENDER_PORT" "$WEB_PORT"; do
   if python -c "import socket,sys; s=socket.socket(); sys.exit(s.connect_ex(('127.0.0.1', $port)) != 0)"; then
-    echo "demo: port $port is in use; set MLFLOW_PORT / METRICS_API_PORT / WEB_PORT to free ones" >&2
+    echo "demo: port $port is in use; set MLFLOW_PORT / METRICS_API_PORT / RECOMMENDER_PORT / WEB_PORT to free ones" >&2
     exit 1
   fi
 done

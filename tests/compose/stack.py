@@ -168,8 +168,8 @@ class ComposeStack:
                 )
             if service in built:
                 lines.append(f"    image: {self.project}/{built[service].split('/')[-1]}")
-            if service == "trainer":
-                # Its build reaches the stage's wheel server on the host's loopback.
+            if service in ("trainer", "recommender"):
+                # The torch images' builds reach the stage's wheel server on the host's loopback.
                 lines += ["    build:", "      network: host"]
         (self.workdir / OVERRIDE).write_text("\n".join(lines) + "\n")
 

@@ -124,14 +124,32 @@ def start_api(tracking_url: str, experiment: str, log_path: Path, **extra: str) 
 
 
 @pytest.fixture(scope="session")
-def api(mlflow_server, postgres, seeded, tmp_path_factory):
+def recommender(mlflow_server, tmp_path_factory):
+    """The recommender service on the smoke MovieLens subset (previews, movie search)."""
+    from movie_genie_trainer.config import DataConfig, load_config
+    from movie_genie_trainer.data.preprocess import write_processed
+    from movie_genie_trainer.data.sources import read_recbole_ml100k
+
+    from tests.recommender.recommender_server import start_recommender
+
+    work = tmp_path_factory.mktemp("recommender")
+    config = load_config(REPO / "configs" / "smoke" / "data.yaml", DataConfig)
+    write_processed(read_recbole_ml100k(), config, work / "data")
+    process, url = start_recommender(work, mlflow_server.url, work / "data")
+    yield url
+    process.stop()
+
+
+@pytest.fixture(scope="session")
+def api(mlflow_server, postgres, seeded, recommender, tmp_path_factory):
     """Full cache loads from MLflow's Postgres, read-only, as at scale (the promotion tests'
-    API loads over REST)."""
+    API loads over REST); previews scored by the recommender."""
     server = start_api(
         mlflow_server.url,
         seeded.experiment,
         tmp_path_factory.mktemp("api") / "gunicorn.log",
         METRICS_API_STORE_URI=postgres.uri,
+        METRICS_API_RECOMMENDER_URL=recommender,
     )
     yield server
     server.process.stop()

@@ -97,6 +97,13 @@ def test_fuzzing_sent_a_few_hundred_requests_and_no_5xx(fuzzed):
     assert not [status for status in SENT if status >= 500]
 
 
+def test_fuzzing_covered_the_preview_routes(fuzzed):
+    for path in ("/recommendations?", "/api/movies?"):
+        assert len([url for url in SENT_URLS if path in url]) >= 10, path
+    posted = [url for url in SENT_URLS if url.endswith("/recommendations")]
+    assert len(posted) >= 10
+
+
 def test_fuzzing_covered_the_search_language_on_every_route_that_takes_it(fuzzed):
     # q is in the document for runs, runs.csv and summary, so generated requests carry it.
     for path in ("/api/models/runs?", "/api/models/runs.csv?", "/api/models/summary?"):

@@ -35,6 +35,11 @@ NATIVE = {
         "tests/harness/metrics_api.py",
         '[GUNICORN, "-c", "gunicorn.conf.py", "metrics_api:create_app()"]',
     ),
+    "recommender": (
+        ["gunicorn", "-c", "gunicorn.conf.py", "recommender_service:create_app()"],
+        "tests/recommender/recommender_server.py",
+        '[gunicorn, "-c", "gunicorn.conf.py", "recommender_service:create_app()"]',
+    ),
     "frontend": (
         ["nginx", "-g", "daemon off;"],
         "services/frontend/nginx/native.py",

@@ -19,7 +19,8 @@ from . import config, errors
 from .calls import BoundedCalls
 from .champions import Champions
 from .limits import MAX_BODY_BYTES
-from .routes import docs, health, models
+from .recommender_client import RecommenderClient
+from .routes import docs, health, models, previews
 from .run_cache import RunCache
 from .store_reader import StoreReader
 from .tracking import Tracking, public_uri
@@ -43,6 +44,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(health.bp)
     app.register_blueprint(models.bp)
     app.register_blueprint(docs.bp)
+    app.register_blueprint(previews.bp)
 
     tracking = Tracking(app.config["TRACKING_URI"])
     # Shared by the workers of one gunicorn (its master creates it); a lone app makes its own.
@@ -57,7 +59,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     cache = RunCache(tracking, champions, app.config, store)
     calls = BoundedCalls(CALL_THREADS, app.config["MLFLOW_WAIT_SECONDS"], tracking.prepare)
     app.extensions["metrics_api"] = SimpleNamespace(
-        tracking=tracking, cache=cache, champions=champions, calls=calls
+        tracking=tracking,
+        cache=cache,
+        champions=champions,
+        calls=calls,
+        recommender=RecommenderClient(
+            app.config["RECOMMENDER_URL"], app.config["RECOMMENDER_TIMEOUT_SECONDS"]
+        ),
     )
     _log_start(app, tracking)
     if app.config["CACHE_WARM_ON_START"]:

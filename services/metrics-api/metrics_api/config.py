@@ -33,6 +33,10 @@ DEFAULTS = {
     # MLflow's backend store (postgresql:// or sqlite:///), read-only, for full cache loads:
     # far faster than REST at 10,000+ runs (see store_reader.py). Empty: REST only.
     "STORE_URI": "",
+    # The recommender service that scores previews (services/recommender). Empty: previews
+    # answer 503. How long a preview may take (a cold model load downloads it first).
+    "RECOMMENDER_URL": "",
+    "RECOMMENDER_TIMEOUT_SECONDS": 30.0,
     # A RUNNING run without a trainer heartbeat for this long shows as `stale` (staleness.py).
     "STALE_AFTER_SECONDS": 300.0,
     # Fail fast when MLflow is down: the API answers 503 within seconds, not minutes.
@@ -62,6 +66,7 @@ FLOAT_KEYS = (
     "CACHE_OVERLAP_SECONDS",
     "MLFLOW_WAIT_SECONDS",
     "STALE_AFTER_SECONDS",
+    "RECOMMENDER_TIMEOUT_SECONDS",
 )
 
 

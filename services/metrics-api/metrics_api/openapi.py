@@ -7,6 +7,7 @@ from functools import cache
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
+from . import preview_schemas as p
 from . import schemas as s
 
 REF = "#/components/schemas/{model}"
@@ -18,8 +19,9 @@ ERRORS = {
     400: "invalid input",
     401: "missing or wrong bearer token",
     403: "promotion is switched off",
-    404: "unknown run, metric or experiment",
-    409: "run cannot be promoted (not finished, no registered version, another experiment)",
+    404: "unknown run, metric, experiment or user; a run without a model",
+    409: "run cannot be promoted (not finished, no registered version, another experiment); "
+    "a run's model refused (its files differ from the digest logged at training)",
     413: "body larger than 1 MiB",
     502: "MLflow answered with an unexpected error",
     503: "MLflow tracking server unavailable or still loading (see Retry-After)",
@@ -102,6 +104,33 @@ OPERATIONS = [
         None,
         s.PromotionResponse,
         (400, 401, 403, 404, 409, 502, 503),
+    ),
+    (
+        "get",
+        "/api/models/runs/{run_id}/recommendations",
+        "A run's top-k for a user of the evaluation data (history, watched next marked)",
+        p.RecommendationsQuery,
+        None,
+        p.RecommendationsResponse,
+        (400, 404, 409, 502, 503),
+    ),
+    (
+        "post",
+        "/api/models/runs/{run_id}/recommendations",
+        "A run's top-k for a made-up viewer's history of movie ids",
+        None,
+        p.RecommendationsRequest,
+        p.RecommendationsResponse,
+        (400, 404, 409, 413, 502, 503),
+    ),
+    (
+        "get",
+        "/api/movies",
+        "Movies by title (id, title, year, genres)",
+        p.MoviesQuery,
+        None,
+        p.MoviesResponse,
+        (400, 502, 503),
     ),
 ]
 

@@ -177,6 +177,41 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/models/runs/{run_id}/recommendations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A run's top-k for a user of the evaluation data (history, watched next marked) */
+        get: operations["get_models_runs_run_id_recommendations"];
+        put?: never;
+        /** A run's top-k for a made-up viewer's history of movie ids */
+        post: operations["post_models_runs_run_id_recommendations"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/movies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Movies by title (id, title, year, genres) */
+        get: operations["get_movies"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -303,6 +338,42 @@ export interface components {
          * @enum {string}
          */
         ModelType: "retrieval" | "ranking" | "baseline";
+        /** MovieOut */
+        MovieOut: {
+            /** Movie Id */
+            movie_id: number;
+            /** Title */
+            title: string;
+            /** Year */
+            year: number | null;
+            /** Genres */
+            genres: string[];
+        };
+        /** MoviesQuery */
+        MoviesQuery: {
+            /**
+             * Q
+             * @description words of the title
+             */
+            q: string;
+            /**
+             * Limit
+             * @default 20
+             */
+            limit?: number;
+        };
+        /** MoviesResponse */
+        MoviesResponse: {
+            /**
+             * Success
+             * @constant
+             */
+            success: true;
+            /** Data */
+            data: components["schemas"]["MovieOut"][];
+            /** Count */
+            count: number;
+        };
         /** PromotionData */
         PromotionData: {
             run: components["schemas"]["RunOut"];
@@ -334,6 +405,86 @@ export interface components {
              */
             success: true;
             data: components["schemas"]["PromotionData"];
+        };
+        /** RecommendationsData */
+        RecommendationsData: {
+            /** Run Id */
+            run_id: string;
+            /** Model Name */
+            model_name: string;
+            /** K */
+            k: number;
+            /**
+             * User Id
+             * @default null
+             */
+            user_id?: number | null;
+            /** History Length */
+            history_length: number;
+            /**
+             * History
+             * @description the last 10 movies of the history, latest first
+             */
+            history: components["schemas"]["MovieOut"][];
+            /** @description the user's held-out test movie */
+            watched_next: components["schemas"]["MovieOut"] | null;
+            /** Recommendations */
+            recommendations: components["schemas"]["RecommendedMovie"][];
+        };
+        /** RecommendationsQuery */
+        RecommendationsQuery: {
+            /**
+             * User Id
+             * @description a user of the evaluation data
+             */
+            user_id: number;
+            /**
+             * K
+             * @default 10
+             */
+            k?: number;
+        };
+        /** RecommendationsRequest */
+        RecommendationsRequest: {
+            /**
+             * History
+             * @description movie ids the viewer watched, oldest first
+             */
+            history: number[];
+            /**
+             * K
+             * @default 10
+             */
+            k?: number;
+        };
+        /** RecommendationsResponse */
+        RecommendationsResponse: {
+            /**
+             * Success
+             * @constant
+             */
+            success: true;
+            data: components["schemas"]["RecommendationsData"];
+        };
+        /** RecommendedMovie */
+        RecommendedMovie: {
+            /** Movie Id */
+            movie_id: number;
+            /** Title */
+            title: string;
+            /** Year */
+            year: number | null;
+            /** Genres */
+            genres: string[];
+            /** Rank */
+            rank: number;
+            /** Score */
+            score: number;
+            /**
+             * Watched Next
+             * @description the user's held-out test movie
+             */
+            watched_next: boolean;
         };
         /** RunOut */
         RunOut: {
@@ -795,7 +946,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description unknown run, metric or experiment */
+            /** @description unknown run, metric, experiment or user; a run without a model */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -853,7 +1004,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description unknown run, metric or experiment */
+            /** @description unknown run, metric, experiment or user; a run without a model */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -921,7 +1072,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description unknown run, metric or experiment */
+            /** @description unknown run, metric, experiment or user; a run without a model */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -980,7 +1131,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description unknown run, metric or experiment */
+            /** @description unknown run, metric, experiment or user; a run without a model */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1040,7 +1191,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description unknown run, metric or experiment */
+            /** @description unknown run, metric, experiment or user; a run without a model */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1117,7 +1268,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description unknown run, metric or experiment */
+            /** @description unknown run, metric, experiment or user; a run without a model */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1193,7 +1344,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description unknown run, metric or experiment */
+            /** @description unknown run, metric, experiment or user; a run without a model */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1202,8 +1353,210 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description run cannot be promoted (not finished, no registered version, another experiment) */
+            /** @description run cannot be promoted (not finished, no registered version, another experiment); a run's model refused (its files differ from the digest logged at training) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description MLflow answered with an unexpected error */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description MLflow tracking server unavailable or still loading (see Retry-After) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_models_runs_run_id_recommendations: {
+        parameters: {
+            query: {
+                /** @description a user of the evaluation data */
+                user_id: number;
+                k?: number;
+            };
+            header?: never;
+            path: {
+                run_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecommendationsResponse"];
+                };
+            };
+            /** @description invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description unknown run, metric, experiment or user; a run without a model */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description run cannot be promoted (not finished, no registered version, another experiment); a run's model refused (its files differ from the digest logged at training) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description MLflow answered with an unexpected error */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description MLflow tracking server unavailable or still loading (see Retry-After) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    post_models_runs_run_id_recommendations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                run_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecommendationsRequest"];
+            };
+        };
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecommendationsResponse"];
+                };
+            };
+            /** @description invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description unknown run, metric, experiment or user; a run without a model */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description run cannot be promoted (not finished, no registered version, another experiment); a run's model refused (its files differ from the digest logged at training) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description body larger than 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description MLflow answered with an unexpected error */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description MLflow tracking server unavailable or still loading (see Retry-After) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_movies: {
+        parameters: {
+            query: {
+                /** @description words of the title */
+                q: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MoviesResponse"];
+                };
+            };
+            /** @description invalid input */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
