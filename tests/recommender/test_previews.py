@@ -18,6 +18,10 @@ from tests.recommender.recommender_server import start_recommender
 MODELS = ("two-tower", "popularity")
 
 
+# Trains models and starts programs itself (mlflow models serve, gunicorn).
+pytestmark = [pytest.mark.slow, pytest.mark.servers]
+
+
 @pytest.fixture(scope="module")
 def trained(secured_mlflow_server, tmp_path_factory):
     """A two-tower and a popularity run (each logs its model), and the data they trained on."""

@@ -30,6 +30,10 @@ from tests.security.conftest import add_person
 MODELS = ("two-tower", "bert4rec", "popularity")
 
 
+# Trains models and starts programs itself (mlflow models serve, gunicorn).
+pytestmark = [pytest.mark.slow, pytest.mark.servers]
+
+
 @pytest.fixture(scope="module")
 def champions(secured_mlflow_server, tmp_path_factory):
     """Each model trained once, registered under a name of its own, version 1 = @champion."""
