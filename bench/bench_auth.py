@@ -7,8 +7,11 @@ auth on exactly as compose runs it (roles, service accounts, cached credential c
 the same RUNS runs with per-epoch history, logged through MLflow. One metrics-api per server under
 gunicorn; the one in front of the secured server signs in with the `metrics-api` service account.
 Then, alternating between the two so drift hits both alike: the summary, one run's detail and a
-compare of 3 runs with histories. Target: each p50 with auth on <= 1.2 x with auth off.
-Results also land in bench-results/bench_auth.json. Exit status 1 when a target is missed.
+compare of 3 runs with two histories each, as the dashboard asks. Target: each p50 with auth on
+<= 1.2 x with auth off. For reference (no target), the same alternation straight against MLflow
+as the API's account: what one call costs with auth on, and why the API answers finished runs
+from its caches (metrics_api/histories.py). Results also land in bench-results/bench_auth.json.
+Exit status 1 when a target is missed.
 """
 
 from __future__ import annotations
@@ -94,6 +97,23 @@ def start_api(url: str, root: Path, account: tuple[str, str] | None) -> tuple[st
     return f"http://127.0.0.1:{port}", process
 
 
+def measure(calls: dict, sessions: dict, bases: dict, runs: dict) -> dict:
+    """p50 inputs per call and mode, alternating off/on so drift hits both alike."""
+    timings = {name: {"off": [], "on": []} for name in calls}
+    for name, call in calls.items():
+        for mode in ("off", "on"):  # warm both: connections, caches, the credential cache
+            for _ in range(5):
+                response = call(sessions[mode], bases[mode], runs[mode])
+                assert response.status_code == 200, (name, mode, response.text[:200])
+        for _ in range(REQUESTS):
+            for mode in ("off", "on"):
+                start = time.perf_counter()
+                response = call(sessions[mode], bases[mode], runs[mode])
+                timings[name][mode].append(time.perf_counter() - start)
+                assert response.status_code == 200, (name, mode, response.status_code)
+    return timings
+
+
 def p50_ms(values: list[float]) -> float:
     return statistics.median(values) * 1000
 
@@ -128,22 +148,26 @@ def main() -> int:
                 f"{base}/api/models/runs/{ids[0]}", timeout=60
             ),
             "compare (3 runs)": lambda s, base, ids: s.post(
-                f"{base}/api/models/compare", json={"run_ids": ids[:3]}, timeout=60
+                f"{base}/api/models/compare",
+                timeout=60,
+                json={"run_ids": ids[:3], "history_metrics": ["train_loss", "val_loss"]},
             ),
         }
-        timings = {name: {"off": [], "on": []} for name in calls}
         sessions = {"off": requests.Session(), "on": requests.Session()}
-        for name, call in calls.items():
-            for mode in ("off", "on"):  # warm both: connections, caches, the credential cache
-                for _ in range(5):
-                    response = call(sessions[mode], apis[mode], runs[mode])
-                    assert response.status_code == 200, (name, mode, response.text[:200])
-            for _ in range(REQUESTS):
-                for mode in ("off", "on"):
-                    start = time.perf_counter()
-                    response = call(sessions[mode], apis[mode], runs[mode])
-                    timings[name][mode].append(time.perf_counter() - start)
-                    assert response.status_code == 200, (name, mode, response.status_code)
+        timings = measure(calls, sessions, apis, runs)
+        direct = {  # reference only: MLflow's REST API itself, as the metrics API's account
+            "MLflow get_run": lambda s, base, ids: s.get(
+                f"{base}/api/2.0/mlflow/runs/get", params={"run_id": ids[0]}, timeout=60
+            ),
+            "MLflow metric history": lambda s, base, ids: s.get(
+                f"{base}/api/2.0/mlflow/metrics/get-history",
+                timeout=60,
+                params={"run_id": ids[0], "metric_key": "val_loss"},
+            ),
+        }
+        mlflow_sessions = {"off": requests.Session(), "on": requests.Session()}
+        mlflow_sessions["on"].auth = accounts.metrics_api
+        reference = measure(direct, mlflow_sessions, {"off": plain.url, "on": secured.url}, runs)
     finally:
         for process in reversed(processes):
             process.stop()
@@ -160,6 +184,10 @@ def main() -> int:
         results[name] = {"off_p50_ms": off, "on_p50_ms": on, "ratio": on / off}
         checks[f"{name}: auth on p50 <= {TARGET} x auth off"] = on / off <= TARGET
         print(f"{name:20} {off:11.1f} {on:11.1f} {on / off:8.3f}")
+    for name, by_mode in reference.items():
+        off, on = p50_ms(by_mode["off"]), p50_ms(by_mode["on"])
+        results[name] = {"off_p50_ms": off, "on_p50_ms": on, "ratio": on / off}
+        print(f"{name:20} {off:11.1f} {on:11.1f} {on / off:8.3f}   (reference, no target)")
     for name, passed in checks.items():
         print(f"  [{'PASS' if passed else 'FAIL'}] {name}")
     out = ROOT / "bench-results"

@@ -1,6 +1,7 @@
 """With its own tracking server, which these tests freeze and then stop: lists and the summary
-keep answering from the last snapshot marked stale, direct reads fail within seconds with 503 and
-Retry-After, and promotion is switched off without a token."""
+keep answering from the last snapshot marked stale, reads that need MLflow (a run no confirmed
+snapshot holds) fail within seconds with 503 and Retry-After, and promotion is switched off
+without a token."""
 
 from __future__ import annotations
 
@@ -88,7 +89,7 @@ def test_hung_mlflow_fails_direct_reads_with_503_and_lists_answer_stale(lonely):
     before = kept_runs(api).json()
     assert before["stale"] is False and [r["run_id"] for r in before["data"]] == [run_id]
     with frozen(server):
-        detail = api.get(f"/api/models/runs/{run_id}")
+        detail = api.get(f"/api/models/runs/{RUN_ID}")  # no snapshot has it: MLflow is asked
         assert detail.status_code == 503 and detail.headers["Retry-After"].isdigit()
         assert "did not answer" in detail.json()["error"]
         # MAX_AGE is 0 here: every list request wants a refresh, and gets the last snapshot.
@@ -96,6 +97,9 @@ def test_hung_mlflow_fails_direct_reads_with_503_and_lists_answer_stale(lonely):
             listed = kept_runs(api).json()
             assert listed["stale"] is True and listed["data"] == before["data"]
             assert listed["refreshed_at"] == before["refreshed_at"]
+        # A run the snapshot holds is not served from it once MLflow could not confirm it.
+        detail = api.get(f"/api/models/runs/{run_id}")
+        assert detail.status_code == 503 and "did not answer" in detail.json()["error"]
     health = api.get("/api/health").json()
     assert health["data"]["mlflow"]["reachable"] is True
 

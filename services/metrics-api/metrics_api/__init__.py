@@ -18,6 +18,7 @@ from flask_cors import CORS
 from . import config, errors
 from .calls import BoundedCalls
 from .champions import Champions
+from .histories import HistoryCache
 from .limits import MAX_BODY_BYTES
 from .recommender_client import RecommenderClient
 from .routes import docs, health, models, previews
@@ -66,6 +67,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         recommender=RecommenderClient(
             app.config["RECOMMENDER_URL"], app.config["RECOMMENDER_TIMEOUT_SECONDS"]
         ),
+        histories=HistoryCache(),
     )
     _log_start(app, tracking)
     if app.config["CACHE_WARM_ON_START"]:

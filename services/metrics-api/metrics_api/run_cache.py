@@ -387,6 +387,19 @@ class RunCache:
         # un-share the pages the fork shares (copy-on-write).
         gc.freeze()
 
+    def find(self, run_id: str) -> dict | None:
+        """``run_id`` from a loaded snapshot whose last refresh succeeded (as current as the
+        lists), its status derived; None when no such snapshot holds it (read MLflow then)."""
+        with self.lock:
+            snapshots = [self.pinned, *self.others.values()]
+        for snapshot in snapshots:
+            if snapshot.index is None or run_id not in snapshot.index.runs:
+                continue
+            index, stale = snapshot.current()
+            run = index.runs.get(run_id)
+            return None if stale else run
+        return None
+
     def warm(self) -> None:
         """Start loading the configured experiment unless it is loaded (gunicorn workers call
         this at start), then import MLflow's client in the background, off the first list's

@@ -1,8 +1,11 @@
 """Runs, experiments, comparison, summary and promotion under ``/api/models``.
 
-Lists and the summary come from the run cache (``run_cache.py``); single runs, histories and
-comparisons are read from MLflow directly, so they are always current, through the worker's
-bounded call pool (``calls.py``) so that a hung MLflow fails them within seconds. Every run's
+Lists and the summary come from the run cache (``run_cache.py``). Single runs and comparisons
+take a run from the cache too when a snapshot MLflow just confirmed holds it (as current as the
+lists), and finished runs' histories from the worker's history cache (``histories.py``): with
+MLflow's basic-auth on, each MLflow call costs about twice as much (its permission check), and
+a comparison makes many. Anything else is read from MLflow through the worker's bounded call
+pool (``calls.py``), so that a hung MLflow fails it within seconds. Every run's
 ``model_status`` is derived from the registry alias (``champions.py``).
 """
 
@@ -46,9 +49,15 @@ def cached_experiment(name: str | None) -> tuple[str, RunIndex, bool]:
 
 
 def current_run(run_id: str) -> dict:
-    """One run read from MLflow now, its status derived from the registry alias."""
-    run = services().calls.one(services().tracking.run, run_id)
-    return fresh(with_status(run_to_dict(run), services().champions.run_ids()))
+    """One run, from the cache or else read from MLflow now, its status derived from the
+    registry alias."""
+    run = services().cache.find(run_id)
+    if run is None:
+        run = with_status(
+            run_to_dict(services().calls.one(services().tracking.run, run_id)),
+            services().champions.run_ids(),
+        )
+    return fresh(run)
 
 
 def fresh(run: dict) -> dict:
@@ -107,10 +116,16 @@ def metric_history(run_id: str, name: str):
     check_run_id(run_id)
     if len(name) > 250 or not re.fullmatch(METRIC_PATTERN, name):
         raise BadRequest(f"metric name {name[:80]!r} is not valid")
-    tracking, calls = services().tracking, services().calls
-    if name not in calls.one(tracking.run, run_id).data.metrics:
+    run = current_run(run_id)
+    if name not in run["metrics"]:
         raise NotFound(f"metric {name!r} not logged for run {run_id}")
-    points = history_to_list(calls.one(tracking.metric_history, run_id, name))
+    histories = services().histories
+    points = histories.get(run, name)
+    if points is None:
+        points = history_to_list(
+            services().calls.one(services().tracking.metric_history, run_id, name)
+        )
+        histories.put(run, name, points)
     return ok(points, count=len(points))
 
 
@@ -120,24 +135,36 @@ def compare():
     if not isinstance(body, dict):
         raise BadRequest('body must be a JSON object like {"run_ids": ["<run id>", ...]}')
     wanted = validated(CompareRequest, body)
-    tracking, calls = services().tracking, services().calls
-    pairs = [(run_id, metric) for run_id in wanted.run_ids for metric in wanted.history_metrics]
-    # One batch: the runs and their histories together, within one deadline.
+    tracking, calls, histories = services().tracking, services().calls, services().histories
+    known = {run_id: services().cache.find(run_id) for run_id in wanted.run_ids}
+    unknown = [run_id for run_id, run in known.items() if run is None]
+    pairs = [
+        (run_id, metric)
+        for run_id, run in known.items()
+        for metric in wanted.history_metrics
+        if run is None or histories.get(run, metric) is None
+    ]
+    # One batch: the runs and the histories not at hand, together, within one deadline.
     results = calls.map(
         lambda kind, *args: kind(*args),
-        [(tracking.run, run_id) for run_id in wanted.run_ids]
+        [(tracking.run, run_id) for run_id in unknown]
         + [(tracking.metric_history, *pair) for pair in pairs],
     )
-    found, histories = results[: len(wanted.run_ids)], results[len(wanted.run_ids) :]
-    by_pair = dict(zip(pairs, histories, strict=True))
     champions = services().champions.run_ids()
+    for run in results[: len(unknown)]:
+        known[run.info.run_id] = with_status(run_to_dict(run), champions)
+    read = dict(zip(pairs, map(history_to_list, results[len(unknown) :]), strict=True))
     data = []
-    for run in found:
-        run_id = run.info.run_id
-        history = {
-            metric: history_to_list(by_pair[(run_id, metric)]) for metric in wanted.history_metrics
-        }
-        data.append({**fresh(with_status(run_to_dict(run), champions)), "history": history})
+    for run_id, run in known.items():
+        history = {}
+        for metric in wanted.history_metrics:
+            points = read.get((run_id, metric))
+            if points is None:
+                points = histories.get(run, metric)
+            else:
+                histories.put(run, metric, points)
+            history[metric] = points
+        data.append({**fresh(run), "history": history})
     return ok(data, count=len(data))
 
 
