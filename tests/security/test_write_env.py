@@ -33,6 +33,7 @@ def test_make_env_writes_strong_secrets_once(tmp_path):
         "MLFLOW_FLASK_SERVER_SECRET_KEY",
         "MLFLOW_TRAINER_PASSWORD",
         "MLFLOW_METRICS_API_PASSWORD",
+        "ARTIFACT_SECRET_KEY",
     } <= set(secrets)
     for name, value in secrets.items():
         assert check_secret(name, value) == value

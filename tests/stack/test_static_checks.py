@@ -52,6 +52,7 @@ def test_compose_config_passes_with_env_example():
         "MLFLOW_AUTH_ADMIN_PASSWORD",
         "MLFLOW_TRAINER_PASSWORD",
         "MLFLOW_METRICS_API_PASSWORD",
+        "ARTIFACT_SECRET_KEY",
     ],
 )
 def test_compose_config_fails_naming_a_missing_secret(secret, tmp_path):
@@ -82,7 +83,7 @@ def test_only_mlflow_ui_and_dashboard_are_published_on_loopback():
 def test_no_default_passwords_in_compose_file():
     text = COMPOSE_FILE.read_text()
     for key, value in read_env_example().items():
-        if "PASSWORD" in key or "TOKEN" in key:
+        if "PASSWORD" in key or "TOKEN" in key or "SECRET" in key:
             assert value not in text
 
 
