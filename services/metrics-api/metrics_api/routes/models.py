@@ -138,12 +138,14 @@ def compare():
     tracking, calls, histories = services().tracking, services().calls, services().histories
     known = {run_id: services().cache.find(run_id) for run_id in wanted.run_ids}
     unknown = [run_id for run_id, run in known.items() if run is None]
-    pairs = [
-        (run_id, metric)
-        for run_id, run in known.items()
-        for metric in wanted.history_metrics
-        if run is None or histories.get(run, metric) is None
-    ]
+    at_hand, pairs = {}, []
+    for run_id, run in known.items():
+        for metric in wanted.history_metrics:
+            points = None if run is None else histories.get(run, metric)
+            if points is None:
+                pairs.append((run_id, metric))
+            else:
+                at_hand[(run_id, metric)] = points
     # One batch: the runs and the histories not at hand, together, within one deadline.
     results = calls.map(
         lambda kind, *args: kind(*args),
@@ -154,17 +156,13 @@ def compare():
     for run in results[: len(unknown)]:
         known[run.info.run_id] = with_status(run_to_dict(run), champions)
     read = dict(zip(pairs, map(history_to_list, results[len(unknown) :]), strict=True))
-    data = []
-    for run_id, run in known.items():
-        history = {}
-        for metric in wanted.history_metrics:
-            points = read.get((run_id, metric))
-            if points is None:
-                points = histories.get(run, metric)
-            else:
-                histories.put(run, metric, points)
-            history[metric] = points
-        data.append({**fresh(run), "history": history})
+    for (run_id, metric), points in read.items():
+        histories.put(known[run_id], metric, points)
+    by_pair = {**at_hand, **read}
+    data = [
+        {**fresh(run), "history": {m: by_pair[(run_id, m)] for m in wanted.history_metrics}}
+        for run_id, run in known.items()
+    ]
     return ok(data, count=len(data))
 
 
