@@ -13,7 +13,7 @@ import pytest
 import torch
 import yaml
 from mlflow.tracking import MlflowClient
-from movie_genie_trainer.model_store import DIGEST_TAG, load_registered_model
+from movie_genie_trainer.model_store import DATA_DIR, DIGEST_TAG, load_registered_model
 
 from tests.trainer.dvc_workspace import dvc, dvc_env, make_workspace
 
@@ -135,8 +135,12 @@ def test_repro_logs_the_whole_contract_for_every_model(pipeline, tracking_uri, t
             )
             assert len(logged) == 1 and logged[0].tags["model_type"] == model_type
             assert versions[0].source == f"models:/{logged[0].model_id}"
-            files = {a.path for a in client.list_logged_model_artifacts(logged[0].model_id)}
-            assert files == {"weights.safetensors", "model.json"}  # data only: no pickle
+            model_id = logged[0].model_id
+            files = {a.path for a in client.list_logged_model_artifacts(model_id)}
+            assert files == {"MLmodel", DATA_DIR}  # servable by `mlflow models serve`
+            data = {a.path for a in client.list_logged_model_artifacts(model_id, DATA_DIR)}
+            # data only: no pickle
+            assert data == {f"{DATA_DIR}/weights.safetensors", f"{DATA_DIR}/model.json"}
             assert versions[0].tags[DIGEST_TAG] == tags[DIGEST_TAG]
             model = load_registered_model(f"models:/{registered}/{versions[0].version}")
             trained = torch.load(out / "model.pth", weights_only=True)["state_dict"]
