@@ -191,3 +191,43 @@ def test_metrics_api_runs_without_a_token_and_without_an_account(monkeypatch):
     monkeypatch.setenv("MLFLOW_TRACKING_PASSWORD", GOOD)
     with pytest.raises(ValueError, match="MLFLOW_TRACKING_USERNAME is empty"):
         load_secrets()
+
+
+RECOMMENDER_DIR = ENTRYPOINT.parents[1] / "recommender"
+
+
+@pytest.mark.servers  # starts gunicorn (which must refuse)
+@pytest.mark.parametrize(
+    ("value", "named"),
+    [
+        ("", "MLFLOW_TRACKING_PASSWORD is empty"),
+        ("change-me-api", "MLFLOW_TRACKING_PASSWORD is still"),
+        ("short", "MLFLOW_TRACKING_PASSWORD is too short"),
+    ],
+)
+def test_recommender_refuses_weak_secrets_at_start(value, named, tmp_path):
+    """It holds the metrics API's account: the real start command gives up, naming it."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("MLFLOW_", "RECOMMENDER_"))}
+    env.update(
+        {
+            "MLFLOW_TRACKING_URI": "http://127.0.0.1:1",
+            "RECOMMENDER_HOST": "127.0.0.1",
+            "RECOMMENDER_PORT": str(free_port()),
+            "RECOMMENDER_DATA_DIR": str(tmp_path),
+            "MLFLOW_TRACKING_USERNAME": "metrics-api",
+            "MLFLOW_TRACKING_PASSWORD": value,
+        }
+    )
+    gunicorn = os.path.join(os.path.dirname(sys.executable), "gunicorn")
+    result = subprocess.run(
+        [gunicorn, "-c", "gunicorn.conf.py", "recommender_service:create_app()"],
+        cwd=RECOMMENDER_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode != 0 and named in output
+    if value:
+        assert value not in output.replace(named, "")

@@ -22,6 +22,7 @@ from flask import Flask
 from .catalogue import LazyCatalogue, NoData
 from .model_cache import ModelCache
 from .routes import bp, register_errors
+from .secrets import check_account
 
 log = logging.getLogger("recommender_service")
 
@@ -36,6 +37,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         "CACHE_MODELS": int(os.environ.get("RECOMMENDER_CACHE_MODELS", "4")),
         **(test_config or {}),
     }
+    check_account()
     if not settings["TRACKING_URI"]:
         raise RuntimeError("MLFLOW_TRACKING_URI is not set: the recommender reads runs from it")
     app.json.sort_keys = False
