@@ -1,4 +1,4 @@
-import type { MetricPoint, Run, RunWithHistory, Summary } from '@/types/api';
+import type { MetricPoint, Movie, Recommendations, Run, RunWithHistory, Summary } from '@/types/api';
 
 // Runs shaped exactly like the metrics-api contract, as the trainer logs them.
 
@@ -92,5 +92,41 @@ export function summarize(runs: Run[], metric = 'val_ndcg_at_10'): Summary {
     experiment: 'movie-genie-models',
     refreshed_at: Date.UTC(2025, 0, 2),
     stale: false,
+  };
+}
+
+// A small catalogue for the recommendation previews (ids 1..30; the fake's titles are made up).
+const GENRES = ['Action', 'Comedy', 'Drama', 'Sci-Fi', 'Thriller'];
+export const MOVIES: Movie[] = Array.from({ length: 30 }, (_, index) => ({
+  movie_id: index + 1,
+  title: `Movie ${String.fromCharCode(65 + (index % 26))}${index >= 26 ? index : ''}`,
+  year: index % 7 === 6 ? null : 1990 + index,
+  genres: [GENRES[index % 5], ...(index % 3 ? [] : [GENRES[(index + 2) % 5]])],
+}));
+
+/** Set on runs that logged a model (the trainer's digest tag). */
+export const withModel = (run: Run): Run => ({ ...run, tags: { ...run.tags, model_sha256: 'ab'.repeat(32) } });
+
+/** What the fake recommender answers: the n-th run of the scene recommends movies 1+5n..10+5n,
+ *  so neighbouring runs share five; an evaluation user watched 12 movies from the end of the
+ *  catalogue and movie 4 next. */
+export function recommend(runIndex: number, run: Run, viewer: { userId: number } | { history: number[] }, k: number): Recommendations {
+  const history = 'userId' in viewer ? MOVIES.slice(-12).map((m) => m.movie_id) : viewer.history;
+  const watchedNext = 'userId' in viewer ? MOVIES[3] : null;
+  const picks = MOVIES.filter((m) => !history.includes(m.movie_id)).slice(runIndex * 5, runIndex * 5 + k);
+  return {
+    run_id: run.run_id,
+    model_name: run.model_name ?? 'two-tower',
+    k,
+    user_id: 'userId' in viewer ? viewer.userId : null,
+    history_length: history.length,
+    history: history.slice(-10).reverse().map((id) => MOVIES[id - 1]),
+    watched_next: watchedNext,
+    recommendations: picks.map((movie, index) => ({
+      ...movie,
+      rank: index + 1,
+      score: 10 - index * 0.5 - runIndex * 0.125,
+      watched_next: movie.movie_id === watchedNext?.movie_id,
+    })),
   };
 }

@@ -10,7 +10,7 @@ import {
 import type { components, paths } from '@/api/schema';
 import type { Run } from '@/types/api';
 
-import { makeRun, summarize, withHistory } from './data';
+import { makeRun, MOVIES, recommend, summarize, withHistory } from './data';
 
 type Route = keyof paths;
 type Method = 'get' | 'post';
@@ -60,6 +60,14 @@ export const fail = (status: number, error: string, position?: number) =>
 export const runsPage = (runs: Run[], extra: { total?: number; next_page_token?: string | null } = {}) =>
   ok(runs, { count: runs.length, total: runs.length, next_page_token: null, stale: false, refreshed_at: REFRESHED_AT, ...extra });
 
+/** The fake recommender: 404s as the API's (unknown run, a run that logged no model). */
+function recommendationsOf(runId: string, viewer: { userId: number } | { history: number[] }, k: number) {
+  const index = db.runs.findIndex((run) => run.run_id === runId);
+  if (index < 0) return fail(404, `unknown run ${runId} (or not readable by this service)`);
+  if (!db.runs[index].tags.model_sha256) return fail(404, `run ${runId} logged no model to recommend with`);
+  return ok(recommend(index, db.runs[index], viewer, k));
+}
+
 export const handlers = [
   fakeApi.get('/api/health', () =>
     ok({
@@ -93,6 +101,23 @@ export const handlers = [
     if (!(String(params.name) in run.metrics) || !points)
       return fail(404, `metric '${params.name}' not logged for run ${params.run_id}`);
     return ok(points, { count: points.length });
+  }),
+  fakeApi.get('/api/models/runs/{run_id}/recommendations', ({ params, request }) => {
+    const query = new URL(request.url).searchParams;
+    const userId = Number(query.get('user_id'));
+    if (userId >= 1000) return fail(404, `unknown user ${userId} (not in the evaluation data)`);
+    return recommendationsOf(String(params.run_id), { userId }, Number(query.get('k') ?? 10));
+  }),
+  fakeApi.post('/api/models/runs/{run_id}/recommendations', async ({ params, request }) => {
+    const body = (await request.json()) as components['schemas']['RecommendationsRequest'];
+    const unknown = body.history.find((id) => !MOVIES.some((movie) => movie.movie_id === id));
+    if (unknown !== undefined) return fail(400, `unknown movie id ${unknown}`);
+    return recommendationsOf(String(params.run_id), { history: body.history }, body.k ?? 10);
+  }),
+  fakeApi.get('/api/movies', ({ request }) => {
+    const q = (new URL(request.url).searchParams.get('q') ?? '').toLowerCase();
+    const found = MOVIES.filter((movie) => movie.title.toLowerCase().includes(q)).slice(0, 20);
+    return ok(found, { count: found.length });
   }),
   fakeApi.post('/api/models/compare', async ({ request }) => {
     const body = (await request.json()) as components['schemas']['CompareRequest'];

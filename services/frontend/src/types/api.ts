@@ -17,6 +17,12 @@ export type Health = Schemas['HealthData'];
 export type Experiment = Schemas['ExperimentOut'];
 export type PromotionResult = Schemas['PromotionData'];
 
+export type Movie = Schemas['MovieOut'];
+export type RecommendedMovie = Schemas['RecommendedMovie'];
+/** What a run recommends to one viewer: the last 10 of their history and the run's top-k. */
+export type Recommendations = Schemas['RecommendationsData'];
+export type RecommendationsRequest = Schemas['RecommendationsRequest'];
+
 type RunsQuery = NonNullable<operations['get_models_runs']['parameters']['query']>;
 
 /** The plain filters and the search as the URL carries them: names from the contract, values

@@ -1,4 +1,4 @@
-import { lazy, Suspense } from 'react';
+import { lazy, type ReactNode, Suspense } from 'react';
 import { Link, useSearchParams } from 'react-router';
 
 import { Button } from '@/components/ui/button';
@@ -10,6 +10,7 @@ import { parseRunIds } from '@/hooks/use-compare-selection';
 import { downloadCsv } from '@/lib/csv';
 import { COMPARE_METRIC_GROUPS, TRAINING_CURVES } from '@/lib/key-metrics';
 import { runsToCsv } from '@/lib/runs-csv';
+import type { RunWithHistory } from '@/types/api';
 
 import { useCompareRuns } from '../api/compare-runs';
 
@@ -19,8 +20,10 @@ import { ParamsTab } from './params-tab';
 const MetricBarChart = lazy(() => import('@/components/charts/metric-bar-chart'));
 const CurveChart = lazy(() => import('@/components/charts/curve-chart'));
 
-type TabId = 'metrics' | 'training' | 'params';
-const TABS: { id: TabId; label: string }[] = [
+/** A tab another feature adds (the app composes them): drawn from the compared runs. */
+export type ExtraTab = { id: string; label: string; render: (runs: RunWithHistory[]) => ReactNode };
+
+const TABS: { id: string; label: string }[] = [
   { id: 'metrics', label: 'Metrics' },
   { id: 'training', label: 'Training' },
   { id: 'params', label: 'Parameters' },
@@ -32,10 +35,12 @@ const chartFallback = (
   </LoadingBlock>
 );
 
-export function CompareView() {
+export function CompareView({ extraTabs = [] }: { extraTabs?: ExtraTab[] }) {
   const [params, setParams] = useSearchParams();
   const runIds = parseRunIds(params.get('runs'));
-  const tab = (TABS.find((t) => t.id === params.get('tab'))?.id ?? 'metrics') as TabId;
+  const tabs = [...TABS, ...extraTabs];
+  const tab = tabs.find((t) => t.id === params.get('tab'))?.id ?? 'metrics';
+  const extra = extraTabs.find((t) => t.id === tab);
   const logScale = params.get('log') === '1';
   const compare = useCompareRuns(runIds);
 
@@ -70,7 +75,7 @@ export function CompareView() {
         </p>
         <Button onClick={() => downloadCsv('compare.csv', runsToCsv(runs))}>Export CSV</Button>
       </div>
-      <Tabs tabs={TABS} selected={tab} onSelect={(id) => update('tab', id === 'metrics' ? null : id)} />
+      <Tabs tabs={tabs} selected={tab} onSelect={(id) => update('tab', id === 'metrics' ? null : id)} />
 
       {tab === 'metrics' && (
         <Suspense fallback={chartFallback}>
@@ -99,6 +104,8 @@ export function CompareView() {
       )}
 
       {tab === 'params' && <ParamsTab runs={runs} />}
+
+      {extra?.render(runs)}
     </div>
   );
 }

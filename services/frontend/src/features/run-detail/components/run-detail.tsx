@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { Link } from 'react-router';
 
 import { ErrorState } from '@/components/ui/error-state';
@@ -43,7 +44,16 @@ function lineage(run: Run): [string, string][] {
   return LINEAGE.map(({ label, tags }) => [label, tags.map((tag) => run.tags[tag]).find(Boolean) ?? '—']);
 }
 
-export function RunDetail({ runId, mlflowUiUrl }: { runId: string; mlflowUiUrl: string | null }) {
+/** `panels`: what other features show about the loaded run (the app composes them here). */
+export function RunDetail({
+  runId,
+  mlflowUiUrl,
+  panels,
+}: {
+  runId: string;
+  mlflowUiUrl: string | null;
+  panels?: (run: Run) => ReactNode;
+}) {
   const query = useRun(runId);
   if (query.isPending)
     return (
@@ -81,6 +91,7 @@ export function RunDetail({ runId, mlflowUiUrl }: { runId: string; mlflowUiUrl: 
         </div>
       </header>
       <RunCurves run={run} />
+      {panels?.(run)}
       <div className="grid gap-4 lg:grid-cols-2">
         <div className="space-y-4">
           <PromotePanel run={run} />

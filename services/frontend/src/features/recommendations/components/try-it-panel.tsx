@@ -1,0 +1,30 @@
+import { useState } from 'react';
+
+import type { Run } from '@/types/api';
+
+import type { Viewer } from '../api/get-recommendations';
+
+import { hasModel, NoModel } from './no-model';
+import { RecommendationsResult } from './recommendations-result';
+import { ViewerPicker } from './viewer-picker';
+
+/** "Try it" on a run's page: what the run's model recommends, to a user or a made-up viewer. */
+export function TryItPanel({ run }: { run: Run }) {
+  const [viewer, setViewer] = useState<Viewer | null>(null);
+  return (
+    <section aria-label="Try it" className="space-y-3 rounded-lg border border-slate-200 bg-white p-4">
+      <div>
+        <h2 className="font-semibold">Try it</h2>
+        <p className="text-sm text-slate-600">What this run&apos;s model recommends, and to whom.</p>
+      </div>
+      {hasModel(run) ? (
+        <>
+          <ViewerPicker onPick={setViewer} />
+          <RecommendationsResult runId={run.run_id} viewer={viewer} />
+        </>
+      ) : (
+        <NoModel run={run} />
+      )}
+    </section>
+  );
+}
