@@ -52,7 +52,10 @@ cleanup() {
   # only what no image uses any more on an engine that was there before.
   docker image ls --format '{{.Repository}}:{{.Tag}}' | grep "^$COMPOSE_STAGE_PROJECT" \
     | xargs -r docker image rm -f >/dev/null
-  if [ "$private" = yes ]; then docker builder prune -af >/dev/null; else docker builder prune -f >/dev/null; fi
+  # On the private engine everything is the stage's own, dangling layers of a failed build too.
+  if [ "$private" = yes ]; then
+    docker image prune -af >/dev/null; docker builder prune -af >/dev/null
+  else docker builder prune -f >/dev/null; fi
   scripts/docker/check-clean.sh engine "$([ "$private" = yes ] && echo private)" || status=1
   if [ "$private" = yes ]; then
     scripts/docker/engine.sh stop
