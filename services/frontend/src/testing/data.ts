@@ -95,14 +95,16 @@ export function summarize(runs: Run[], metric = 'val_ndcg_at_10'): Summary {
   };
 }
 
-// A small catalogue for the recommendation previews (ids 1..30; the fake's titles are made up).
+// A small catalogue for the recommendation previews (ids 1..30; made-up titles that carry their
+// year as MovieLens titles do, "Movie A (1990)", except where the year is unknown).
 const GENRES = ['Action', 'Comedy', 'Drama', 'Sci-Fi', 'Thriller'];
-export const MOVIES: Movie[] = Array.from({ length: 30 }, (_, index) => ({
-  movie_id: index + 1,
-  title: `Movie ${String.fromCharCode(65 + (index % 26))}${index >= 26 ? index : ''}`,
-  year: index % 7 === 6 ? null : 1990 + index,
-  genres: [GENRES[index % 5], ...(index % 3 ? [] : [GENRES[(index + 2) % 5]])],
-}));
+/** The title as the dashboard shows it, without the year written into it. */
+export const bare = (movie: Movie) => `Movie ${String.fromCharCode(65 + ((movie.movie_id - 1) % 26))}${movie.movie_id > 26 ? movie.movie_id : ''}`;
+export const MOVIES: Movie[] = Array.from({ length: 30 }, (_, index) => {
+  const year = index % 7 === 6 ? null : 1990 + index;
+  const movie = { movie_id: index + 1, title: '', year, genres: [GENRES[index % 5], ...(index % 3 ? [] : [GENRES[(index + 2) % 5]])] };
+  return { ...movie, title: year === null ? bare(movie) : `${bare(movie)} (${year})` };
+});
 
 /** Set on runs that logged a model (the trainer's digest tag). */
 export const withModel = (run: Run): Run => ({ ...run, tags: { ...run.tags, model_sha256: 'ab'.repeat(32) } });

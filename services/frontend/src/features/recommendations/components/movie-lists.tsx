@@ -2,10 +2,18 @@ import type { Movie, RecommendedMovie } from '@/types/api';
 
 const scoreFormat = new Intl.NumberFormat('en-US', { maximumFractionDigits: 3, minimumFractionDigits: 3 });
 
+/** The title without the year MovieLens writes into it ("Toy Story (1995)"): the year is a
+ *  field of its own, shown once. */
+export const bareTitle = (movie: Movie) =>
+  movie.year === null ? movie.title : movie.title.replace(new RegExp(`\\s*\\(${movie.year}\\)\\s*$`), '');
+
+/** "Toy Story (1995)", whether or not the title carries its year. */
+export const movieLabel = (movie: Movie) => `${bareTitle(movie)}${movie.year === null ? '' : ` (${movie.year})`}`;
+
 function MovieLine({ movie }: { movie: Movie }) {
   return (
     <>
-      <span className="font-medium text-slate-900" data-testid="movie-title">{movie.title}</span>
+      <span className="font-medium text-slate-900" data-testid="movie-title">{bareTitle(movie)}</span>
       {movie.year !== null && <span className="text-slate-500"> ({movie.year})</span>}
       <span className="block text-xs text-slate-500">{movie.genres.join(' · ') || 'no genre listed'}</span>
     </>

@@ -3,7 +3,7 @@ import { LoadingBlock, Skeleton } from '@/components/ui/skeleton';
 
 import { useRecommendations, type Viewer } from '../api/get-recommendations';
 
-import { HistoryList, RankedList } from './movie-lists';
+import { HistoryList, movieLabel, RankedList } from './movie-lists';
 import { isNoModelError, NoModel } from './no-model';
 
 /** One run's answer for one viewer: their last movies beside the run's top-k. */
@@ -31,8 +31,7 @@ export function RecommendationsResult({ runId, viewer }: { runId: string; viewer
     <div className="space-y-3">
       {next && (
         <p data-testid="watched-next" className="text-sm text-slate-700">
-          Watched next (held out from the history): <strong>{next.title}</strong>
-          {next.year !== null && ` (${next.year})`} —{' '}
+          Watched next (held out from the history): <strong>{movieLabel(next)}</strong> —{' '}
           {hit ? `recommended at rank ${hit.rank}.` : `not in this top ${answer.k}.`}
         </p>
       )}

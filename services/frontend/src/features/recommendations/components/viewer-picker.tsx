@@ -8,6 +8,8 @@ import type { Movie } from '@/types/api';
 import type { Viewer } from '../api/get-recommendations';
 import { useMovieSearch } from '../api/search-movies';
 
+import { movieLabel } from './movie-lists';
+
 type Mode = 'user' | 'history';
 const MODES: { id: Mode; label: string }[] = [
   { id: 'user', label: 'A user' },
@@ -85,7 +87,7 @@ function HistoryBuilder({ onPick }: { onPick: (viewer: Viewer) => void }) {
         <ul aria-label="Matching titles" className="max-h-56 divide-y divide-slate-100 overflow-y-auto rounded-md border border-slate-200 text-sm">
           {search.data.length === 0 && <li className="px-3 py-2 text-slate-500">No title matches “{query}”.</li>}
           {search.data.map((movie) => {
-            const label = `${movie.title}${movie.year === null ? '' : ` (${movie.year})`}`;
+            const label = movieLabel(movie);
             return (
               <li key={movie.movie_id} className="flex items-center justify-between gap-2 px-3 py-1.5">
                 <span>{label}</span>
@@ -108,10 +110,10 @@ function HistoryBuilder({ onPick }: { onPick: (viewer: Viewer) => void }) {
           <ol aria-label="Made-up history" className="mt-1 flex flex-wrap gap-1.5 text-sm">
             {picked.map((movie) => (
               <li key={movie.movie_id} className="flex items-center gap-1 rounded-full bg-indigo-50 py-0.5 pl-2.5 pr-1 text-indigo-900">
-                {movie.title}
+                {movieLabel(movie)}
                 <button
                   type="button"
-                  aria-label={`Remove ${movie.title}`}
+                  aria-label={`Remove ${movieLabel(movie)}`}
                   className="rounded-full px-1.5 text-indigo-700 hover:bg-indigo-100"
                   onClick={() => remove(movie.movie_id)}
                 >

@@ -1,7 +1,7 @@
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 
-import { makeRun, MOVIES, withModel } from '@/testing/data';
+import { bare, makeRun, MOVIES, withModel } from '@/testing/data';
 import { fail, fakeApi, seed } from '@/testing/handlers';
 import { currentSearch, renderApp } from '@/testing/render';
 import { server } from '@/testing/server';
@@ -31,14 +31,14 @@ describe('compare: recommendations side by side', () => {
     expect(columns[0]).toHaveTextContent('two-tower-A');
     // Run a recommends movies 1..10, run b 6..15 (the fake): 6..10 are in both.
     await within(columns[1]).findByTestId('recommendation-list');
-    expect(titles(columns[0])).toEqual(MOVIES.slice(0, 10).map((movie) => movie.title));
-    expect(titles(columns[1])).toEqual(MOVIES.slice(5, 15).map((movie) => movie.title));
+    expect(titles(columns[0])).toEqual(MOVIES.slice(0, 10).map(bare));
+    expect(titles(columns[1])).toEqual(MOVIES.slice(5, 15).map(bare));
     for (const column of columns.slice(0, 2)) {
       const marked = within(column)
         .getAllByTestId('recommended-movie')
         .filter((item) => item.dataset.shared === 'true');
       expect(marked.map((item) => within(item).getByTestId('movie-title').textContent)).toEqual(
-        MOVIES.slice(5, 10).map((movie) => movie.title),
+        MOVIES.slice(5, 10).map(bare),
       );
       expect(within(marked[0]).getByText('in 2 runs')).toBeInTheDocument();
     }
