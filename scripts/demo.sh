@@ -5,9 +5,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-export DEMO_STATE_DIR=${DEMO_STATE_DIR:-$PWD/.state/demo}
+export DEMO_STATE_DIR=$(realpath -m "${DEMO_STATE_DIR:-$PWD/.state/demo}")
 export MLFLOW_PORT=${MLFLOW_PORT:-5000} METRICS_API_PORT=${METRICS_API_PORT:-5001} WEB_PORT=${WEB_PORT:-8080}
-export RECOMMENDER_PORT=${RECOMMENDER_PORT:-5002} RECOMMENDER_DATA_DIR=$PWD/data/processed
+# The recommender reads the data the demo's pipeline prepares in its workspace (demo_pipeline.py).
+export RECOMMENDER_PORT=${RECOMMENDER_PORT:-5002} RECOMMENDER_DATA_DIR=$DEMO_STATE_DIR/pipeline/data/processed
 export METRICS_API_RECOMMENDER_URL=http://127.0.0.1:$RECOMMENDER_PORT
 export MLFLOW_STATE_DIR=$DEMO_STATE_DIR/mlflow MLFLOW_ACCESS_LOG=${MLFLOW_ACCESS_LOG:-false}
 export MLFLOW_TRACKING_URI=http://127.0.0.1:$MLFLOW_PORT

@@ -15,7 +15,10 @@ REPO = Path(__file__).resolve().parents[2]
 class Demo:
     def __init__(self, state: Path) -> None:
         self.state = state
-        self.ports = {name: free_port() for name in ("MLFLOW_PORT", "METRICS_API_PORT", "WEB_PORT")}
+        self.ports = {
+            name: free_port()
+            for name in ("MLFLOW_PORT", "METRICS_API_PORT", "RECOMMENDER_PORT", "WEB_PORT")
+        }
         self.web = f"http://127.0.0.1:{self.ports['WEB_PORT']}"
         self.api = f"http://127.0.0.1:{self.ports['METRICS_API_PORT']}"
         self.mlflow = f"http://127.0.0.1:{self.ports['MLFLOW_PORT']}"

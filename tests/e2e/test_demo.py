@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pandas as pd
 import pytest
 import requests
 from mlflow.tracking import MlflowClient
@@ -73,6 +74,26 @@ def test_dashboard_shows_the_runs_and_compares_two(demo, page):
     expect(
         page.get_by_test_id("metric-bar-chart").first.locator("path.recharts-rectangle")
     ).to_have_count(6)
+
+
+def test_the_demo_serves_previews_with_no_extra_step(demo):
+    """The recommender runs in the demo and reads the data its pipeline prepared."""
+    runs = {run["model_name"]: run["run_id"] for run in api_runs(demo)}
+    processed = demo.state / "pipeline" / "data" / "processed"
+    users = pd.read_parquet(processed / "users.parquet").merge(
+        pd.read_parquet(processed / "split.parquet"), on="user_idx"
+    )
+    user_id = int(users["user_id"].iloc[0])
+    preview = f"{demo.api}/api/models/runs/{runs['two-tower']}/recommendations"
+    body = requests.get(preview, params={"user_id": user_id}, timeout=120).json()
+    assert body["success"] is True, body
+    picks = body["data"]["recommendations"]
+    assert len(picks) == 10 and all(p["title"] and p["genres"] for p in picks)
+    assert len(body["data"]["history"]) == 10
+    found = requests.get(f"{demo.api}/api/movies", params={"q": "star wars"}, timeout=30).json()
+    history = [movie["movie_id"] for movie in found["data"]]
+    posted = requests.post(preview, json={"history": history}, timeout=120).json()
+    assert history and len(posted["data"]["recommendations"]) == 10, posted
 
 
 def test_second_demo_on_the_same_state_is_ready_without_retraining(demo):
