@@ -1,6 +1,8 @@
 import { env } from '@/config/env';
 import type { ErrorEnvelope, SuccessEnvelope } from '@/types/api';
 
+import { takeEarlyRequest } from './early-requests';
+
 /** An API failure with what the user needs to know: the status and the API's own message. */
 export class ApiError extends Error {
   constructor(
@@ -42,6 +44,13 @@ function buildUrl(path: string, params?: RequestOptions['params']): string {
   return url.toString();
 }
 
+function untilAborted(signal: AbortSignal): Promise<never> {
+  return new Promise((_, reject) => {
+    if (signal.aborted) reject(signal.reason);
+    signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+  });
+}
+
 async function readEnvelope(response: Response): Promise<SuccessEnvelope<unknown> | ErrorEnvelope | null> {
   const text = await response.text();
   if (!text) return null;
@@ -68,14 +77,21 @@ export async function request<T, Body extends SuccessEnvelope<T> = SuccessEnvelo
   options.signal?.addEventListener('abort', abortCaller);
   let response: Response;
   let envelope: Awaited<ReturnType<typeof readEnvelope>>;
+  const url = buildUrl(path, options.params);
+  const early = options.method === undefined || options.method === 'GET' ? takeEarlyRequest(url) : undefined;
+  const exchange = async () => {
+    const answer = await (early ??
+      fetch(url, {
+        method: options.method ?? 'GET',
+        headers,
+        body: options.body === undefined ? undefined : JSON.stringify(options.body),
+        signal: timeout.signal,
+      }));
+    return [answer, await readEnvelope(answer)] as const;
+  };
   try {
-    response = await fetch(buildUrl(path, options.params), {
-      method: options.method ?? 'GET',
-      headers,
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
-      signal: timeout.signal,
-    });
-    envelope = await readEnvelope(response);
+    // The race holds a request started early (without this signal) to the same timeout.
+    [response, envelope] = await Promise.race([exchange(), untilAborted(timeout.signal)]);
   } catch (error) {
     if (options.signal?.aborted) throw error; // the caller cancelled (react-query)
     if (timeout.signal.aborted)

@@ -46,9 +46,13 @@ export function formatDuration(seconds: number): string {
   return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
 }
 
+// One formatter for every timestamp: Date#toLocaleString with options builds a new one per
+// call, which made drawing the first 100 rows of a 10,000-run table measurably slower.
+const timeFormat = new Intl.DateTimeFormat('en-GB', {
+  year: 'numeric', month: 'short', day: '2-digit', hour: '2-digit', minute: '2-digit',
+});
+
 export function formatTime(ms: number | null | undefined): string {
   if (!ms) return '—';
-  return new Date(ms).toLocaleString('en-GB', {
-    year: 'numeric', month: 'short', day: '2-digit', hour: '2-digit', minute: '2-digit',
-  });
+  return timeFormat.format(ms);
 }

@@ -1,4 +1,5 @@
-import { Link } from 'react-router';
+import type { MouseEvent } from 'react';
+import { useNavigate } from 'react-router';
 
 import { StatusBadge } from '@/components/ui/status-badge';
 import { formatMetric, formatTime, metricLabel } from '@/lib/format';
@@ -48,6 +49,19 @@ function SortHeader({
   );
 }
 
+/** A plain left click on a run's link opens it in the app (as a router Link would); other
+ *  clicks (new tab, modifiers) are the browser's. One handler for the whole table: a router
+ *  Link per row made drawing the first 100 rows noticeably slower. */
+function useRunLinkClicks() {
+  const navigate = useNavigate();
+  return (event: MouseEvent<HTMLElement>) => {
+    const link = (event.target as Element).closest<HTMLAnchorElement>('a[data-run-link]');
+    if (!link || event.button !== 0 || event.metaKey || event.altKey || event.ctrlKey || event.shiftKey) return;
+    event.preventDefault();
+    navigate(link.getAttribute('href')!);
+  };
+}
+
 export function RunsTable({
   runs,
   columns,
@@ -59,6 +73,7 @@ export function RunsTable({
   sort: Sort;
   onSort: (next: Sort) => void;
 }) {
+  const openRun = useRunLinkClicks();
   return (
     <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
       <table className="min-w-full text-sm">
@@ -73,13 +88,13 @@ export function RunsTable({
             ))}
           </tr>
         </thead>
-        <tbody className="divide-y divide-slate-100">
+        <tbody className="divide-y divide-slate-100" onClick={openRun}>
           {runs.map((run) => (
             <tr key={run.run_id} data-testid="run-row" data-run-id={run.run_id}>
               <td className="px-3 py-2">
-                <Link className="text-indigo-700 hover:underline" to={`/metrics/runs/${run.run_id}`}>
+                <a className="text-indigo-700 hover:underline" href={`/metrics/runs/${run.run_id}`} data-run-link>
                   {run.run_name || run.run_id}
-                </Link>
+                </a>
               </td>
               <td className="px-3 py-2">{run.model_name} <span className="text-slate-400">({run.model_type})</span></td>
               <td className="px-3 py-2"><StatusBadge modelStatus={run.model_status} runStatus={run.status} /></td>

@@ -92,6 +92,21 @@ describe('searching and sorting runs', () => {
     expect(cells[0]).toHaveTextContent('64');
   });
 
+  it('opens a run from its name in the table, in the app; a modified click is the browser\'s', async () => {
+    seed(runs);
+    const { router } = renderApp('/metrics?view=table');
+    const link = await screen.findByRole('link', { name: 'run-1' });
+    expect(link).toHaveAttribute('href', '/metrics/runs/r1');
+
+    const unhandled = new MouseEvent('click', { bubbles: true, cancelable: true, ctrlKey: true });
+    link.dispatchEvent(unhandled);
+    expect(unhandled.defaultPrevented).toBe(false); // a new tab: the browser follows the href
+    expect(router.state.location.pathname).toBe('/metrics');
+
+    await userEvent.click(link);
+    await waitFor(() => expect(router.state.location.pathname).toBe('/metrics/runs/r1'));
+  });
+
   it('exports every matching run through the API\'s CSV, with the search, order and columns', async () => {
     seed(runs);
     renderApp('/metrics?q=run_name%20LIKE%20%27run-%25%27&sort=start_time%20ASC');

@@ -1,0 +1,68 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+import { screen } from '@testing-library/react';
+
+import { makeRun } from '@/testing/data';
+import { seed } from '@/testing/handlers';
+import { renderApp } from '@/testing/render';
+import { server } from '@/testing/server';
+
+// public/early-runs.js starts the first runs request before the app's bundle has loaded; the
+// app must ask for exactly the URL it used, or the early answer goes unused.
+const EARLY_SCRIPT = readFileSync(resolve(__dirname, '../../../public/early-runs.js'), 'utf8');
+
+/** Runs the early script at `path` with a fetch that answers `runs` (and records the URL). */
+function startEarly(path: string, runs = [makeRun({ run_id: 'early', run_name: 'from-the-early-request' })]) {
+  window.history.pushState({}, '', path);
+  const asked: string[] = [];
+  const realFetch = globalThis.fetch;
+  globalThis.fetch = ((input: RequestInfo | URL) => {
+    asked.push(String(input));
+    const body = { success: true, data: runs, count: runs.length, total: runs.length, next_page_token: null, stale: false, refreshed_at: 0 };
+    return Promise.resolve(Response.json(body));
+  }) as typeof fetch;
+  try {
+    new Function(EARLY_SCRIPT)();
+  } finally {
+    globalThis.fetch = realFetch;
+  }
+  return asked;
+}
+
+function runsAskedOfTheApi(): string[] {
+  const seen: string[] = [];
+  server.events.on('request:start', ({ request }) => {
+    if (new URL(request.url).pathname === '/api/models/runs') seen.push(request.url);
+  });
+  return seen;
+}
+
+afterEach(() => {
+  delete window.__earlyRequests;
+  window.history.pushState({}, '', '/');
+});
+
+describe('the early runs request', () => {
+  it.each([
+    '/metrics',
+    '/metrics?type=ranking&model=bert4rec&status=active&q=metrics.val_ndcg_at_10%20%3E%200.1',
+    '/metrics?sort=params.model.embedding_dim%20ASC&q=run_name%20LIKE%20%27%25a%26b%25%27',
+    '/metrics?sort=metrics.train_loss',
+  ])('is the one the dashboard takes at %s, so the API is not asked again', async (path) => {
+    seed([makeRun({ run_id: 'late', run_name: 'from-the-app' })]);
+    const asked = startEarly(path);
+    expect(asked).toHaveLength(1);
+    const fromApi = runsAskedOfTheApi();
+    renderApp(path);
+    expect(await screen.findByText('from-the-early-request')).toBeInTheDocument();
+    expect(screen.queryByText('from-the-app')).not.toBeInTheDocument();
+    expect(fromApi).toEqual([]);
+    expect(window.__earlyRequests).toEqual({}); // taken once: a refetch asks the API
+  });
+
+  it('is not started away from the runs list', () => {
+    expect(startEarly('/metrics/runs/abc')).toEqual([]);
+    expect(startEarly('/')).toEqual([]);
+  });
+});
