@@ -257,6 +257,29 @@ def test_a_load_before_the_fork_reads_only_the_store_and_the_workers_serve_it(fa
     assert store.loads == 1 and sum(fake.calls.values()) == 0
 
 
+def test_the_routes_prime_the_dashboards_first_page_before_the_fork(fake, tmp_path):
+    """routes.models.prime memoises the dashboard's default order (its first request), not only
+    the API's, so no worker sorts every run for the first page a person opens."""
+    from metrics_api.ordering import parse_order
+    from metrics_api.routes.models import DASHBOARD_ORDER, prime
+
+    cache = RunCache(
+        fake,
+        Champions(fake, PREFIX, tmp_path),
+        settings(CACHE_REFRESH_SECONDS=3600.0),
+        FakeStore(fake),
+    )
+    cache.load_before_fork(prime=prime)
+    index, _ = cache.pinned.current()
+
+    def rebuild():
+        raise AssertionError("sorted again: not primed")
+
+    for order in ("start_time DESC", DASHBOARD_ORDER):
+        rows, _positions = index.memo(parse_order(order), rebuild)
+        assert len(rows) == 4
+
+
 def test_a_failed_load_before_the_fork_leaves_each_worker_to_load(fake, tmp_path):
     store = FakeStore(fake)
     store.fail_with = TrackingUnavailable("MLflow's store cannot be read (OperationalError)")

@@ -14,12 +14,12 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 
 from ..errors import BadRequest
 
-CHUNK_ROWS = 500
+CHUNK_ROWS = 200  # ~150 KB of text per chunk at 50 columns
 MAX_COLUMNS = 300
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 ATTRIBUTE_COLUMNS = (
@@ -78,35 +78,42 @@ def safe_text(value: str) -> str:
     return "'" + value if value.startswith(FORMULA_START) else value
 
 
-def cell(run: dict, column: str):
-    kind, dot, key = column.partition(".")
-    if not dot or kind not in ("metrics", "params", "tags"):
-        value = run.get(column)
-        if column in TIME_COLUMNS and value is not None:
-            return (
-                datetime.fromtimestamp(value / 1000, UTC)
-                .isoformat(timespec="milliseconds")
-                .replace("+00:00", "Z")
-            )
-        return "" if value is None else safe_text(str(value))
-    value = run[kind].get(key)
+def iso_time(value: int | None) -> str | None:
     if value is None:
-        return ""
-    return value if kind == "metrics" else safe_text(value)
+        return None
+    return (
+        datetime.fromtimestamp(value / 1000, UTC)
+        .isoformat(timespec="milliseconds")
+        .replace("+00:00", "Z")
+    )
 
 
-def stream_csv(runs: Iterable[dict], columns: list[str]) -> Iterator[str]:
+def column_cells(runs: list[dict], column: str) -> list:
+    """One column's cells for ``runs``, as the csv module writes them (None: an empty cell;
+    a float: its repr): one comprehension per column, not a function call per cell (about a
+    quarter less CPU for 10,000 runs x 50 columns)."""
+    kind, dot, key = column.partition(".")
+    if dot and kind in ("metrics", "params", "tags"):
+        values = [run[kind].get(key) for run in runs]
+        if kind == "metrics":
+            return values  # numbers the API writes itself (None: NaN/inf or missing)
+    else:
+        values = [run.get(column) for run in runs]
+        if column in TIME_COLUMNS:
+            return [iso_time(v) for v in values]
+        values = [v if v is None or isinstance(v, str) else str(v) for v in values]
+    return [v if v is None or not v.startswith(FORMULA_START) else "'" + v for v in values]
+
+
+def stream_csv(runs: Sequence[dict], columns: list[str]) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([safe_text(c) for c in columns])
-    pending = 1
-    for run in runs:
-        writer.writerow([cell(run, column) for column in columns])
-        pending += 1
-        if pending >= CHUNK_ROWS:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-            pending = 0
-    if pending:
+    for start in range(0, len(runs), CHUNK_ROWS):
+        chunk = runs[start : start + CHUNK_ROWS]
+        writer.writerows(zip(*(column_cells(chunk, column) for column in columns), strict=True))
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+    if not runs:
         yield buffer.getvalue()
