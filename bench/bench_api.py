@@ -179,6 +179,7 @@ def wait_for_warm_workers(log_path: Path, timeout: float = 600) -> float:
 
 
 def main() -> int:
+    load_before = os.getloadavg()  # printed with the figures: this machine is shared
     root = Path(tempfile.mkdtemp(prefix="bench-api-"))
     postgres = PostgresCluster().init()
     server = api = None
@@ -332,6 +333,8 @@ def main() -> int:
         f"; the first download: {first_csv['seconds']:.2f} s, RSS grew "
         f"{first_csv['worker_rss_growth_bytes'] / 1e6:.1f} MB"
     )
+    loads = " ".join(f"{x:.1f}" for x in load_before), " ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"load average (1/5/15 min) before: {loads[0]}, after: {loads[1]}")
     for name, passed in checks.items():
         print(f"  [{'PASS' if passed else 'FAIL'}] {name}")
     out = ROOT / "bench-results"

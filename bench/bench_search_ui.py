@@ -133,6 +133,7 @@ def timed_searches(browser, url: str, count: int, best: str) -> list[float]:
 
 
 def main() -> int:
+    load_before = os.getloadavg()  # printed with the figures: this machine is shared
     dist = ensure_build()
     root = Path(tempfile.mkdtemp(prefix="bench-search-ui-"))
     postgres = PostgresCluster().init()
@@ -210,6 +211,8 @@ def main() -> int:
         f"  search '{QUERY}': {count:,} of {RUNS:,} match; Enter -> count and best run first: "
         f"{search:.0f} ms"
     )
+    loads = " ".join(f"{x:.1f}" for x in load_before), " ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"load average (1/5/15 min) before: {loads[0]}, after: {loads[1]}")
     passed = dash <= TARGET_MS
     print(f"  [{'PASS' if passed else 'FAIL'}] dashboard first runs <= {TARGET_MS} ms")
     out = ROOT / "bench-results"
