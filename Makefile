@@ -40,16 +40,16 @@ test-frontend: ## Vitest component tests of the dashboard (assumes bootstrap)
 test-compose: bootstrap ## Compose stage: build every image, run the stack and `make train`, check, clean up
 	@scripts/compose-stage.sh
 
-# pytest-randomly shuffles the fast tier (it prints its seed; --randomly-seed=N repeats an order).
-# The server tier keeps file order, so each module-scoped server starts once.
+# pytest-randomly shuffles both tiers (it prints its seed; --randomly-seed=N repeats an order). It
+# shuffles the modules, then the tests within each, so a module-scoped server still starts once.
 test-fast: bootstrap ## No servers (aim: under a minute on 2 idle cores): unit and Flask test_client tests (random order), Vitest
 	@scripts/test-fast.sh
 
 test-servers: ## The Python tests that start servers: Postgres, S3, mlflow, gunicorn, nginx, Chromium
-	$(PY) -m pytest -p no:randomly -m 'not compose and not fast'
+	$(PY) -m pytest -p randomly -m 'not compose and not fast'
 
 test-python: ## The whole Python suite (both tiers)
-	$(PY) -m pytest -p no:randomly
+	$(PY) -m pytest -p randomly
 
 up: ## Start the compose stack (needs Docker and a .env; see .env.example)
 	$(COMPOSE) up -d --wait

@@ -43,6 +43,21 @@ def lonely(tmp_path_factory):
     server.stop()
 
 
+@pytest.fixture(autouse=True)
+def mlflow_up(lonely):
+    """Every test starts with its MLflow answering and the API knowing it, whichever test ran
+    before (one stops the server: it comes back on the same port and SQLite store)."""
+    server, api, _ = lonely
+    if server.server.process.poll() is not None:
+        server.start()
+
+    def fresh():
+        health = api.get("/api/health").json()["data"]["mlflow"]["reachable"]
+        return health and kept_runs(api).json()["stale"] is False
+
+    eventually(fresh, "MLflow reachable from the API and its snapshot fresh", 30)
+
+
 @contextlib.contextmanager
 def frozen(server: MlflowServer):
     """MLflow hung: its processes stopped (SIGSTOP), so connections open but nothing answers."""
