@@ -1,6 +1,6 @@
 """Refuse unusable secrets at start, naming the variable: empty, a placeholder, or too short.
 
-The metrics API applies the same rule through its pydantic settings (metrics_api/config.py).
+The metrics API applies the same rule through its pydantic settings (metrics_api/settings.py).
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from metrics_api import config, create_app
+from metrics_api import create_app, settings
 from metrics_api.errors import BadRequest
 from metrics_api.ordering import page, parse_order
 
@@ -84,5 +84,35 @@ def test_forged_page_tokens_are_400():
 
 def test_a_bad_setting_stops_start_up_naming_the_variable(monkeypatch):
     monkeypatch.setenv("METRICS_API_CACHE_REFRESH_SECONDS", '"soon"')
-    with pytest.raises(config.ConfigError, match="METRICS_API_CACHE_REFRESH_SECONDS"):
+    with pytest.raises(settings.ConfigError, match="METRICS_API_CACHE_REFRESH_SECONDS"):
         create_app({"CACHE_WARM_ON_START": False, "TRACKING_URI": "http://127.0.0.1:9"})
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "named"),
+    [
+        ("METRICS_API_CACHE_MAX_AGE_SECONDS", "-1", "METRICS_API_CACHE_MAX_AGE_SECONDS"),
+        ("METRICS_API_CACHE_WARM_ON_START", "maybe", "METRICS_API_CACHE_WARM_ON_START"),
+        ("METRICS_API_REGISTERED_MODEL_PREFIX", "a/b", "METRICS_API_REGISTERED_MODEL_PREFIX"),
+        ("METRICS_API_STORE_URI", "mysql://db/mlflow", "METRICS_API_STORE_URI"),
+        ("MLFLOW_HTTP_REQUEST_TIMEOUT", "soon", "MLFLOW_HTTP_REQUEST_TIMEOUT or METRICS_API_"),
+        ("METRICS_API_PROMOTE_TOKEN", "change-me-token", "METRICS_API_PROMOTE_TOKEN is still"),
+    ],
+)
+def test_each_bad_setting_is_refused_naming_its_variable(monkeypatch, variable, value, named):
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(settings.ConfigError) as refused:
+        settings.load_settings({"TRACKING_URI": "http://127.0.0.1:9"})
+    assert str(refused.value).startswith(named)
+
+
+def test_settings_read_the_shared_variables_and_the_prefixed_one_wins(monkeypatch):
+    monkeypatch.setenv("MLFLOW_EXPERIMENT_NAME", "shared-name")
+    monkeypatch.setenv("CORS_ORIGINS", "http://a.test, ,http://b.test")
+    monkeypatch.setenv("MLFLOW_HTTP_REQUEST_TIMEOUT", "7")
+    monkeypatch.setenv("METRICS_API_MLFLOW_HTTP_REQUEST_TIMEOUT", "3")
+    monkeypatch.setenv("METRICS_API_STORE_URI", "")  # empty: unset
+    loaded = settings.load_settings({"TRACKING_URI": "http://127.0.0.1:9"})
+    assert loaded.experiment_name == "shared-name"
+    assert loaded.cors_origins == ["http://a.test", "http://b.test"]
+    assert (loaded.mlflow_http_request_timeout, loaded.store_uri) == (3, "")

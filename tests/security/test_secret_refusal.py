@@ -178,7 +178,7 @@ def test_metrics_api_refuses_weak_secrets_at_start(variable, value, named):
 def test_metrics_api_runs_without_a_token_and_without_an_account(monkeypatch):
     """Unset token: promotion by token is off, not an error; no account: anonymous (auth off)."""
     sys.path.insert(0, str(API_DIR))
-    from metrics_api.settings import load_secrets
+    from metrics_api.settings import load_settings
 
     for name in (
         "METRICS_API_PROMOTE_TOKEN",
@@ -186,11 +186,11 @@ def test_metrics_api_runs_without_a_token_and_without_an_account(monkeypatch):
         "MLFLOW_TRACKING_PASSWORD",
     ):
         monkeypatch.delenv(name, raising=False)
-    secrets = load_secrets()
+    secrets = load_settings()
     assert (secrets.promote_token, secrets.tracking_username) == ("", "")
     monkeypatch.setenv("MLFLOW_TRACKING_PASSWORD", GOOD)
     with pytest.raises(ValueError, match="MLFLOW_TRACKING_USERNAME is empty"):
-        load_secrets()
+        load_settings()
 
 
 RECOMMENDER_DIR = ENTRYPOINT.parents[1] / "recommender"

@@ -1,7 +1,7 @@
 """Movie Genie metrics API: REST over the MLflow tracking server.
 
 Served by ``gunicorn -c gunicorn.conf.py "metrics_api:create_app()"`` (the container and the tests
-run that same command). Settings: see ``config.py``.
+run that same command). Settings: see ``settings.py``.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from types import SimpleNamespace
 from flask import Flask
 from flask_cors import CORS
 
-from . import config, errors
+from . import errors, settings
 from .calls import BoundedCalls
 from .champions import Champions
 from .histories import HistoryCache
@@ -32,7 +32,7 @@ CALL_THREADS = 8  # per worker, for the MLflow calls requests fan out (compare)
 
 def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__)
-    config.load(app, test_config)
+    settings.load(app, test_config)
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES  # larger bodies: 413 before being read
     # Werkzeug would answer `//api//models//runs` with a redirect to an absolute URL built from
     # the Host header (an open redirect): no slash merging, no redirects, just a JSON 404.
