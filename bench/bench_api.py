@@ -27,9 +27,7 @@ Results also land in bench-results/bench_api.json. Exit status 1 when a target i
 
 from __future__ import annotations
 
-import json
 import os
-import statistics
 import sys
 import tempfile
 import threading
@@ -41,12 +39,14 @@ sys.path.insert(0, str(ROOT))
 
 import psutil  # noqa: E402
 import requests  # noqa: E402
+from latency import stats, timed  # noqa: E402
 from mlflow.tracking import MlflowClient  # noqa: E402
+from results import finish  # noqa: E402
 
 from tests.harness.bulk_runs import seed  # noqa: E402
 from tests.harness.mlflow_server import MlflowServer  # noqa: E402
 from tests.harness.postgres import PostgresCluster  # noqa: E402
-from tests.harness.process import ManagedProcess, free_port, http_ok  # noqa: E402
+from tests.harness.services import METRICS_API, start_service  # noqa: E402
 
 RUNS = int(os.environ.get("BENCH_API_RUNS", "10000"))
 SEQUENTIAL = int(os.environ.get("BENCH_API_REQUESTS", "200"))
@@ -54,31 +54,6 @@ BASELINE_REQUESTS = int(os.environ.get("BENCH_API_BASELINE_REQUESTS", "40"))
 CLIENTS, LOAD_SECONDS = 50, float(os.environ.get("BENCH_API_LOAD_SECONDS", "30"))
 WORKERS = 2
 EXPERIMENT = "movie-genie-models"
-SERVICE = ROOT / "services" / "metrics-api"
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
-
-
-def stats(values: list[float]) -> dict:
-    return {
-        "n": len(values),
-        "p50_ms": percentile(values, 50) * 1000,
-        "p95_ms": percentile(values, 95) * 1000,
-        "p99_ms": percentile(values, 99) * 1000,
-        "mean_ms": statistics.fmean(values) * 1000,
-    }
-
-
-def timed(call, n: int) -> list[float]:
-    out = []
-    for _ in range(n):
-        start = time.perf_counter()
-        call()
-        out.append(time.perf_counter() - start)
-    return out
 
 
 def get_ok(session: requests.Session, url: str) -> dict:
@@ -192,14 +167,13 @@ def main() -> int:
         seconds = seed(postgres.uri, experiment_id, RUNS)
         print(f"seeded {RUNS} runs straight into MLflow's Postgres tables in {seconds:.1f} s")
 
-        port = free_port()
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("MLFLOW_", "METRICS_"))}
-        env.update(
+        log_path = root / "gunicorn.log"
+        api, base = start_service(
+            METRICS_API,
+            log_path,
             {
                 "MLFLOW_TRACKING_URI": server.url,
                 "MLFLOW_EXPERIMENT_NAME": EXPERIMENT,
-                "METRICS_API_HOST": "127.0.0.1",
-                "METRICS_API_PORT": str(port),
                 "METRICS_API_WORKERS": str(WORKERS),
                 "METRICS_API_LOG_LEVEL": "warning",
                 # full loads straight from MLflow's Postgres, read-only, as at scale: what
@@ -207,24 +181,10 @@ def main() -> int:
                 "METRICS_API_STORE_URI": postgres.uri,
                 # a slow answer on a busy machine is not a dead server
                 "MLFLOW_HTTP_REQUEST_TIMEOUT": "120",
-            }
+            },
         )
-        log_path = root / "gunicorn.log"
-        api = ManagedProcess(
-            "metrics-api",
-            [
-                str(Path(sys.executable).parent / "gunicorn"),
-                "-c",
-                "gunicorn.conf.py",
-                "metrics_api:create_app()",
-            ],
-            log_path,
-            env=env,
-            cwd=SERVICE,
-        ).start(http_ok(f"http://127.0.0.1:{port}/api/health"), timeout=120)
         warm = wait_for_warm_workers(log_path)
         print(f"gunicorn ({WORKERS} workers) loaded the run cache in {warm:.1f} s")
-        base = f"http://127.0.0.1:{port}"
 
         with requests.Session() as session:
             summary = get_ok(session, f"{base}/api/models/summary")["data"]
@@ -335,27 +295,20 @@ def main() -> int:
     )
     loads = " ".join(f"{x:.1f}" for x in load_before), " ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"load average (1/5/15 min) before: {loads[0]}, after: {loads[1]}")
-    for name, passed in checks.items():
-        print(f"  [{'PASS' if passed else 'FAIL'}] {name}")
-    out = ROOT / "bench-results"
-    out.mkdir(exist_ok=True)
-    (out / "bench_api.json").write_text(
-        json.dumps(
-            {
-                "runs": RUNS,
-                "workers": WORKERS,
-                "results": results,
-                "runs_page_vs_mlflow": ratio,
-                "search_vs_runs_page": search_ratios,
-                "search_matched": matched["total"],
-                "csv": csv_result,
-                "csv_first": first_csv,
-                "checks": checks,
-            },
-            indent=2,
-        )
+    return finish(
+        "bench_api",
+        checks,
+        {
+            "runs": RUNS,
+            "workers": WORKERS,
+            "results": results,
+            "runs_page_vs_mlflow": ratio,
+            "search_vs_runs_page": search_ratios,
+            "search_matched": matched["total"],
+            "csv": csv_result,
+            "csv_first": first_csv,
+        },
     )
-    return 0 if all(checks.values()) else 1
 
 
 if __name__ == "__main__":

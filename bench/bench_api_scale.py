@@ -19,7 +19,6 @@ Results land in bench-results/bench_api_scale.json. Exit status 1 when a target 
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 import tempfile
@@ -32,13 +31,15 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import psutil  # noqa: E402
 import requests  # noqa: E402
-from bench_api import EXPERIMENT, SERVICE, get_ok, stats, timed  # noqa: E402
+from bench_api import EXPERIMENT, get_ok  # noqa: E402
+from latency import stats, timed  # noqa: E402
 from mlflow.tracking import MlflowClient  # noqa: E402
+from results import finish  # noqa: E402
 
 from tests.harness.bulk_runs import seed  # noqa: E402
 from tests.harness.mlflow_server import MlflowServer  # noqa: E402
 from tests.harness.postgres import PostgresCluster  # noqa: E402
-from tests.harness.process import ManagedProcess, free_port  # noqa: E402
+from tests.harness.services import METRICS_API, start_service  # noqa: E402
 
 SIZES = [int(n) for n in os.environ.get("BENCH_SCALE_SIZES", "10000,100000").split(",")]
 WORKERS = 2
@@ -92,34 +93,22 @@ def measure(size: int) -> dict:
                 flush=True,
             )
 
-        port = free_port()
-        base = f"http://127.0.0.1:{port}"
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("MLFLOW_", "METRICS_"))}
-        env.update(
+        load_before = os.getloadavg()[0]
+        started = time.monotonic()
+        # Timed from the start command: no readiness wait here, first_ok polls.
+        api, base = start_service(
+            METRICS_API,
+            root / "gunicorn.log",
             {
                 "MLFLOW_TRACKING_URI": server.url,
                 "MLFLOW_EXPERIMENT_NAME": EXPERIMENT,
-                "METRICS_API_HOST": "127.0.0.1",
-                "METRICS_API_PORT": str(port),
                 "METRICS_API_WORKERS": str(WORKERS),
                 "METRICS_API_LOG_LEVEL": "warning",
                 "METRICS_API_STORE_URI": postgres.uri,
-            }
+            },
+            timeout=10,
+            ready=lambda url: lambda: True,
         )
-        load_before = os.getloadavg()[0]
-        started = time.monotonic()
-        api = ManagedProcess(
-            "metrics-api",
-            [
-                str(Path(sys.executable).parent / "gunicorn"),
-                "-c",
-                "gunicorn.conf.py",
-                "metrics_api:create_app()",
-            ],
-            root / "gunicorn.log",
-            env=env,
-            cwd=SERVICE,
-        ).start(lambda: True, timeout=10)
         first_list = first_ok(base + RUNS_PAGE, started)
         first_summary = first_ok(f"{base}/api/models/summary", started)
         print(
@@ -208,14 +197,7 @@ def main() -> int:
             checks[f"100,000 runs: memory per process <= 1 GB (largest RSS {largest:.0f} MB)"] = (
                 largest <= 1024
             )
-    for name, passed in checks.items():
-        print(f"  [{'PASS' if passed else 'FAIL'}] {name}")
-    out = ROOT / "bench-results"
-    out.mkdir(exist_ok=True)
-    (out / "bench_api_scale.json").write_text(
-        json.dumps({"results": results, "checks": checks}, indent=2)
-    )
-    return 0 if all(checks.values()) else 1
+    return finish("bench_api_scale", checks, {"results": results})
 
 
 if __name__ == "__main__":

@@ -16,9 +16,7 @@ Exit status 1 when a target is missed.
 
 from __future__ import annotations
 
-import json
 import os
-import statistics
 import sys
 import tempfile
 import time
@@ -28,12 +26,14 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import requests  # noqa: E402
+from latency import stats  # noqa: E402
 from mlflow.entities import Metric, Param  # noqa: E402
 from mlflow.tracking import MlflowClient  # noqa: E402
+from results import finish  # noqa: E402
 
 from tests.harness.mlflow_server import Accounts, MlflowServer  # noqa: E402
 from tests.harness.postgres import PostgresCluster  # noqa: E402
-from tests.harness.process import ManagedProcess, free_port, http_ok  # noqa: E402
+from tests.harness.services import METRICS_API, start_service  # noqa: E402
 
 RUNS = int(os.environ.get("BENCH_AUTH_RUNS", "30"))
 REQUESTS = int(os.environ.get("BENCH_AUTH_REQUESTS", "60"))
@@ -69,32 +69,19 @@ def seed(url: str, admin: tuple[str, str]) -> list[str]:
 
 
 def start_api(url: str, root: Path, account: tuple[str, str] | None) -> tuple[str, object]:
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("MLFLOW_", "METRICS_"))}
-    env.update(
+    process, base = start_service(
+        METRICS_API,
+        root / "gunicorn.log",
         {
             "MLFLOW_TRACKING_URI": url,
             "MLFLOW_EXPERIMENT_NAME": EXPERIMENT,
-            "METRICS_API_HOST": "127.0.0.1",
-            "METRICS_API_PORT": str(port),
             "METRICS_API_WORKERS": "1",
             "METRICS_API_LOG_LEVEL": "warning",
             **(Accounts.client_env(account) if account else {}),
-        }
+        },
+        timeout=180,
     )
-    process = ManagedProcess(
-        "metrics-api",
-        [
-            str(Path(sys.executable).parent / "gunicorn"),
-            "-c",
-            "gunicorn.conf.py",
-            "metrics_api:create_app()",
-        ],
-        root / "gunicorn.log",
-        env=env,
-        cwd=SERVICE,
-    ).start(http_ok(f"http://127.0.0.1:{port}/api/health"), timeout=180)
-    return f"http://127.0.0.1:{port}", process
+    return base, process
 
 
 def measure(calls: dict, sessions: dict, bases: dict, runs: dict) -> dict:
@@ -115,7 +102,7 @@ def measure(calls: dict, sessions: dict, bases: dict, runs: dict) -> dict:
 
 
 def p50_ms(values: list[float]) -> float:
-    return statistics.median(values) * 1000
+    return stats(values)["p50_ms"]
 
 
 def main() -> int:
@@ -188,14 +175,7 @@ def main() -> int:
         off, on = p50_ms(by_mode["off"]), p50_ms(by_mode["on"])
         results[name] = {"off_p50_ms": off, "on_p50_ms": on, "ratio": on / off}
         print(f"{name:20} {off:11.1f} {on:11.1f} {on / off:8.3f}   (reference, no target)")
-    for name, passed in checks.items():
-        print(f"  [{'PASS' if passed else 'FAIL'}] {name}")
-    out = ROOT / "bench-results"
-    out.mkdir(exist_ok=True)
-    (out / "bench_auth.json").write_text(
-        json.dumps({"runs": RUNS, "results": results, "checks": checks}, indent=2)
-    )
-    return 0 if all(checks.values()) else 1
+    return finish("bench_auth", checks, {"runs": RUNS, "results": results})
 
 
 if __name__ == "__main__":

@@ -13,7 +13,6 @@ Results also land in bench-results/bench_slow_clients.json. Exit status 1 when m
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 import tempfile
@@ -24,21 +23,17 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import requests  # noqa: E402
+from latency import stats  # noqa: E402
+from results import finish  # noqa: E402
 
 from tests.frontend.nginx_server import NginxFrontend  # noqa: E402
-from tests.harness.metrics_api import metrics_api_process  # noqa: E402
 from tests.harness.mlflow_server import MlflowServer  # noqa: E402
-from tests.harness.process import free_port, http_ok  # noqa: E402
+from tests.harness.services import METRICS_API, start_service  # noqa: E402
 from tests.harness.slow_clients import Tricklers  # noqa: E402
 
 SLOW_CLIENTS = 50
 REQUESTS = int(os.environ.get("BENCH_SLOW_REQUESTS", "200"))
 TRICKLE_SECONDS = 2.0
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
 
 
 def health_latencies(url: str, count: int = REQUESTS, timeout: float = 30) -> dict:
@@ -52,13 +47,7 @@ def health_latencies(url: str, count: int = REQUESTS, timeout: float = 30) -> di
             ok = False
         latencies.append(time.perf_counter() - start)
         errors += not ok
-    return {
-        "p50_ms": percentile(latencies, 50) * 1000,
-        "p99_ms": percentile(latencies, 99) * 1000,
-        "max_ms": max(latencies) * 1000,
-        "errors": errors,
-        "n": len(latencies),
-    }
+    return {**stats(latencies), "errors": errors}
 
 
 def main() -> int:
@@ -66,24 +55,16 @@ def main() -> int:
     mlflow = api = nginx = None
     try:
         mlflow = MlflowServer(root / "mlflow").start()
-        port = free_port()
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("MLFLOW_", "METRICS_"))}
-        env.update(
-            {
-                "MLFLOW_TRACKING_URI": mlflow.url,
-                "METRICS_API_HOST": "127.0.0.1",
-                "METRICS_API_PORT": str(port),
-                "METRICS_API_LOG_LEVEL": "warning",
-            }
+        api, direct = start_service(
+            METRICS_API,
+            root / "gunicorn.log",
+            {"MLFLOW_TRACKING_URI": mlflow.url, "METRICS_API_LOG_LEVEL": "warning"},
         )
-        api = metrics_api_process(root / "gunicorn.log", env).start(
-            http_ok(f"http://127.0.0.1:{port}/api/health"), timeout=120
-        )
+        port = int(direct.rsplit(":", 1)[1])
         static = root / "static"
         static.mkdir()
         (static / "index.html").write_text('<!doctype html><div id="root"></div>')
         nginx = NginxFrontend(root / "nginx", static, f"http://127.0.0.1:{port}").start()
-        direct = f"http://127.0.0.1:{port}"
 
         results = {"nginx_baseline": health_latencies(nginx.url)}
         with Tricklers(nginx.port, SLOW_CLIENTS, TRICKLE_SECONDS):
@@ -114,14 +95,7 @@ def main() -> int:
             f"{row['errors']:7d}"
         )
     print(f"\np99 with slow clients / baseline (through nginx): {ratio:.2f}")
-    for name, passed in checks.items():
-        print(f"  [{'PASS' if passed else 'FAIL'}] {name}")
-    out = ROOT / "bench-results"
-    out.mkdir(exist_ok=True)
-    (out / "bench_slow_clients.json").write_text(
-        json.dumps({"results": results, "p99_ratio": ratio, "checks": checks}, indent=2)
-    )
-    return 0 if all(checks.values()) else 1
+    return finish("bench_slow_clients", checks, {"results": results, "p99_ratio": ratio})
 
 
 if __name__ == "__main__":

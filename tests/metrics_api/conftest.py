@@ -5,7 +5,6 @@ The API runs as in the container: ``gunicorn -c gunicorn.conf.py "metrics_api:cr
 
 from __future__ import annotations
 
-import os
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,9 +13,9 @@ import pytest
 import requests
 from mlflow.tracking import MlflowClient
 
-from tests.harness.metrics_api import metrics_api_process
 from tests.harness.mlflow_server import CLIENT_SECRETS
-from tests.harness.process import ManagedProcess, free_port, http_ok
+from tests.harness.process import ManagedProcess
+from tests.harness.services import METRICS_API, start_service
 from tests.metrics_api import seeding
 
 REPO = Path(__file__).resolve().parents[2]
@@ -92,35 +91,22 @@ def seeded(mlflow_server, tmp_path_factory) -> Seeded:
     )
 
 
-def api_env(tracking_url: str, experiment: str, port: int, **extra: str) -> dict[str, str]:
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("MLFLOW_", "METRICS_API_")) and k not in CLIENT_SECRETS
-    }
-    env.update(
+def start_api(tracking_url: str, experiment: str, log_path: Path, **extra: str) -> Api:
+    process, url = start_service(
+        METRICS_API,
+        log_path,
         {
             "MLFLOW_TRACKING_URI": tracking_url,
             "MLFLOW_EXPERIMENT_NAME": experiment,
-            "METRICS_API_HOST": "127.0.0.1",
-            "METRICS_API_PORT": str(port),
             "METRICS_API_WORKERS": "1",
             "METRICS_API_THREADS": "4",
             "METRICS_API_PROMOTE_TOKEN": TOKEN,
             "METRICS_API_REGISTERED_MODEL_PREFIX": REGISTERED_PREFIX,
             "CORS_ORIGINS": ALLOWED_ORIGIN,
             **extra,
-        }
+        },
     )
-    return env
-
-
-def start_api(tracking_url: str, experiment: str, log_path: Path, **extra: str) -> Api:
-    port = free_port()
-    process = metrics_api_process(log_path, api_env(tracking_url, experiment, port, **extra)).start(
-        http_ok(f"http://127.0.0.1:{port}/api/health"), timeout=120
-    )
-    return Api(f"http://127.0.0.1:{port}", process, experiment)
+    return Api(url, process, experiment)
 
 
 @pytest.fixture(scope="session")

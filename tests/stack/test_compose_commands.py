@@ -32,13 +32,13 @@ NATIVE = {
     ),
     "metrics-api": (
         ["gunicorn", "-c", "gunicorn.conf.py", "metrics_api:create_app()"],
-        "tests/harness/metrics_api.py",
-        '[GUNICORN, "-c", "gunicorn.conf.py", "metrics_api:create_app()"]',
+        "tests/harness/services.py",
+        'Service("metrics-api", "metrics_api:create_app()"',
     ),
     "recommender": (
         ["gunicorn", "-c", "gunicorn.conf.py", "recommender_service:create_app()"],
-        "tests/recommender/recommender_server.py",
-        '[gunicorn, "-c", "gunicorn.conf.py", "recommender_service:create_app()"]',
+        "tests/harness/services.py",
+        'Service("recommender", "recommender_service:create_app()"',
     ),
     "frontend": (
         ["nginx", "-g", "daemon off;"],
