@@ -18,11 +18,11 @@ import logging
 import os
 
 from flask import Flask
+from movie_genie_trainer.mlflow_account import check_account
 
 from .catalogue import LazyCatalogue, NoData
 from .model_cache import ModelCache
 from .routes import bp, register_errors
-from .secrets import check_account
 
 log = logging.getLogger("recommender_service")
 

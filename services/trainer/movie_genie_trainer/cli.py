@@ -21,14 +21,17 @@ def train_main(
     *,
     model_name: str,
     config_cls: type,
-    default_config: str,
-    default_out: str,
     train: Callable[[Any, SequenceData, Path, list], RunResult],
+    default_config: str | None = None,
+    default_out: str | None = None,
 ) -> int:
+    """The command line of ``train``: ``--config`` (default ``configs/<name>.yaml``), ``--data``
+    and ``--out`` (default ``models/<name>``), ``<name>`` being the model name with ``_``."""
+    slug = model_name.replace("-", "_")
     parser = argparse.ArgumentParser(description=f"Train the {model_name} recommender.")
-    parser.add_argument("--config", default=default_config)
+    parser.add_argument("--config", default=default_config or f"configs/{slug}.yaml")
     parser.add_argument("--data", default="data/processed")
-    parser.add_argument("--out", default=default_out)
+    parser.add_argument("--out", default=default_out or f"models/{slug}")
     args = parser.parse_args(argv)
     try:
         config = load_config(args.config, config_cls)

@@ -58,14 +58,7 @@ def train(
 
 
 def main(argv: list[str] | None = None) -> int:
-    return train_main(
-        argv,
-        model_name=MODEL_NAME,
-        config_cls=Bert4RecConfig,
-        default_config="configs/bert4rec.yaml",
-        default_out="models/bert4rec",
-        train=train,
-    )
+    return train_main(argv, model_name=MODEL_NAME, config_cls=Bert4RecConfig, train=train)
 
 
 if __name__ == "__main__":

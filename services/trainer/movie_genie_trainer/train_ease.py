@@ -69,14 +69,7 @@ def train(
 
 
 def main(argv: list[str] | None = None) -> int:
-    return train_main(
-        argv,
-        model_name=MODEL_NAME,
-        config_cls=EaseConfig,
-        default_config="configs/ease.yaml",
-        default_out="models/ease",
-        train=train,
-    )
+    return train_main(argv, model_name=MODEL_NAME, config_cls=EaseConfig, train=train)
 
 
 if __name__ == "__main__":

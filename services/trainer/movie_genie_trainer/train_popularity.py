@@ -40,9 +40,8 @@ def main(argv: list[str] | None = None) -> int:
         argv,
         model_name=MODEL_NAME,
         config_cls=PopularityConfig,
-        default_config="configs/baselines.yaml",
-        default_out="models/popularity",
         train=train,
+        default_config="configs/baselines.yaml",
     )
 
 

@@ -51,14 +51,7 @@ def train(
 
 
 def main(argv: list[str] | None = None) -> int:
-    return train_main(
-        argv,
-        model_name=MODEL_NAME,
-        config_cls=TwoTowerConfig,
-        default_config="configs/two_tower.yaml",
-        default_out="models/two_tower",
-        train=train,
-    )
+    return train_main(argv, model_name=MODEL_NAME, config_cls=TwoTowerConfig, train=train)
 
 
 if __name__ == "__main__":

@@ -1,8 +1,8 @@
-"""The recommender's MLflow account, refused at start when its password is unusable.
-
-It reads runs and logged models as the metrics API's account, so it holds that password too:
-empty, a ``change-me…`` placeholder or shorter than 12 characters stops it with a message
-naming the variable (the same rule as the other services; each image carries its own copy).
+"""An MLflow account a service holds, refused at start when its password is unusable: empty, a
+``change-me…`` placeholder or shorter than 12 characters stops it with a message naming the
+variable. Here, in the trainer's package, because the recommender's image carries this package
+(the metrics API and the tracking server apply the same rule in their own images, whose build
+contexts hold only their own folder).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ MIN_LENGTH = 12
 PLACEHOLDER_PREFIXES = ("change-me", "changeme", "change_me")
 
 
-def password_problem(value: str) -> str | None:
+def weak_secret_reason(value: str) -> str | None:
     if not value:
         return "is empty"
     if value.strip().lower().startswith(PLACEHOLDER_PREFIXES):
@@ -33,5 +33,5 @@ def check_account(environ: dict[str, str] | None = None) -> None:
         raise RuntimeError(
             "MLFLOW_TRACKING_USERNAME is empty while MLFLOW_TRACKING_PASSWORD is set"
         )
-    if username and (reason := password_problem(password)):
+    if username and (reason := weak_secret_reason(password)):
         raise RuntimeError(f"MLFLOW_TRACKING_PASSWORD {reason}; refusing to start")
