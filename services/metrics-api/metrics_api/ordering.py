@@ -19,10 +19,8 @@ from dataclasses import dataclass
 from functools import total_ordering
 
 from .errors import BadRequest
-from .query.columns import as_number
+from .query.columns import NUMERIC_ATTRIBUTES, as_number
 from .schemas import ORDER_BY_PATTERN
-
-NUMERIC_ATTRIBUTES = {"start_time", "end_time"}
 
 
 @total_ordering

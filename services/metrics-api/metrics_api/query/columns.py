@@ -16,6 +16,20 @@ from functools import lru_cache
 
 import numpy as np
 
+# A run's own fields (beside its metrics, params and tags) that queries, exports and orderings
+# may name, in the export's column order; the two times are numbers (epoch ms), the rest strings.
+RUN_ATTRIBUTES = (
+    "run_id",
+    "run_name",
+    "status",
+    "model_type",
+    "model_name",
+    "model_status",
+    "framework",
+    "start_time",
+    "end_time",
+    "experiment_id",
+)
 NUMERIC_ATTRIBUTES = frozenset({"start_time", "end_time"})
 
 

@@ -18,25 +18,16 @@ from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 
 from ..errors import BadRequest
+from .columns import NUMERIC_ATTRIBUTES, RUN_ATTRIBUTES
 
 CHUNK_ROWS = 200  # ~150 KB of text per chunk at 50 columns
 MAX_COLUMNS = 300
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-ATTRIBUTE_COLUMNS = (
-    "run_id",
-    "run_name",
-    "status",
-    "model_type",
-    "model_name",
-    "model_status",
-    "framework",
-    "start_time",
-    "end_time",
-)
-TIME_COLUMNS = {"start_time", "end_time"}
+# Every attribute but the experiment's id (one experiment an export).
+ATTRIBUTE_COLUMNS = tuple(a for a in RUN_ATTRIBUTES if a != "experiment_id")
+TIME_COLUMNS = NUMERIC_ATTRIBUTES
 COLUMN_PATTERN = re.compile(
-    r"(?:run_id|run_name|status|model_type|model_name|model_status|framework|start_time"
-    r"|end_time|experiment_id|(?:metrics|params|tags)\.[^,]{1,250})"
+    rf"(?:{'|'.join(RUN_ATTRIBUTES)}|(?:metrics|params|tags)\.[^,]{{1,250}})"
 )
 
 

@@ -30,23 +30,11 @@ import numpy as np
 from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
-from .columns import NUMERIC_ATTRIBUTES, Columns
+from .columns import NUMERIC_ATTRIBUTES, RUN_ATTRIBUTES, Columns
 
 MAX_QUERY_LENGTH = 2000
 MAX_DEPTH = 40  # nested parentheses / operators; deeper is surely not a person's query
-STRING_ATTRIBUTES = frozenset(
-    {
-        "run_id",
-        "run_name",
-        "status",
-        "model_type",
-        "model_name",
-        "model_status",
-        "framework",
-        "experiment_id",
-    }
-)
-ATTRIBUTES = NUMERIC_ATTRIBUTES | STRING_ATTRIBUTES
+ATTRIBUTES = frozenset(RUN_ATTRIBUTES)
 OPERATORS = {
     "=": operator.eq,
     "==": operator.eq,
