@@ -54,12 +54,39 @@ BASELINE_REQUESTS = int(os.environ.get("BENCH_API_BASELINE_REQUESTS", "40"))
 CLIENTS, LOAD_SECONDS = 50, float(os.environ.get("BENCH_API_LOAD_SECONDS", "30"))
 WORKERS = 2
 EXPERIMENT = "movie-genie-models"
+RUNS_PAGE = "/api/models/runs?limit=100"
 
 
 def get_ok(session: requests.Session, url: str) -> dict:
     response = session.get(url, timeout=60)
     response.raise_for_status()
     return response.json()
+
+
+def serving_latencies(
+    session: requests.Session,
+    base: str,
+    client: MlflowClient,
+    experiment_id: str,
+    requests_each: int,
+    baseline_requests: int,
+) -> dict:
+    """The summary and the first runs page from the API, and the same page from MLflow's own
+    search_runs (the baseline), each timed one request after another."""
+    return {
+        "summary": stats(
+            timed(lambda: get_ok(session, f"{base}/api/models/summary"), requests_each)
+        ),
+        "runs_page": stats(timed(lambda: get_ok(session, base + RUNS_PAGE), requests_each)),
+        "mlflow_search_runs_page": stats(
+            timed(
+                lambda: client.search_runs(
+                    [experiment_id], max_results=100, order_by=["attributes.start_time DESC"]
+                ),
+                baseline_requests,
+            )
+        ),
+    }
 
 
 def load(base: str, seconds: float) -> dict:
@@ -197,24 +224,9 @@ def main() -> int:
             for _ in range(10):  # warm connections and both workers' sorted views
                 get_ok(session, f"{base}/api/models/summary")
                 get_ok(session, f"{base}/api/models/runs?limit=100")
-            results = {
-                "summary": stats(
-                    timed(lambda: get_ok(session, f"{base}/api/models/summary"), SEQUENTIAL)
-                ),
-                "runs_page": stats(
-                    timed(lambda: get_ok(session, f"{base}/api/models/runs?limit=100"), SEQUENTIAL)
-                ),
-                "mlflow_search_runs_page": stats(
-                    timed(
-                        lambda: client.search_runs(
-                            [experiment_id],
-                            max_results=100,
-                            order_by=["attributes.start_time DESC"],
-                        ),
-                        BASELINE_REQUESTS,
-                    )
-                ),
-            }
+            results = serving_latencies(
+                session, base, client, experiment_id, SEQUENTIAL, BASELINE_REQUESTS
+            )
             search = SEARCH.format(threshold="0.5")
             matched = get_ok(session, f"{base}{search}")
             top = [r["metrics"]["val_ndcg_at_10"] for r in matched["data"]]

@@ -31,8 +31,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import psutil  # noqa: E402
 import requests  # noqa: E402
-from bench_api import EXPERIMENT, get_ok  # noqa: E402
-from latency import stats, timed  # noqa: E402
+from bench_api import EXPERIMENT, RUNS_PAGE, get_ok, serving_latencies  # noqa: E402
 from mlflow.tracking import MlflowClient  # noqa: E402
 from results import finish  # noqa: E402
 
@@ -47,7 +46,6 @@ REQUESTS = 200
 BASELINE_REQUESTS = 10  # MLflow's search_runs takes seconds a page at these sizes
 CHUNK = 10_000  # runs seeded per COPY round: bounded memory while seeding
 MB = 1024 * 1024
-RUNS_PAGE = "/api/models/runs?limit=100"
 
 
 def first_ok(url: str, started: float, timeout: float = 900) -> float:
@@ -129,19 +127,8 @@ def measure(size: int) -> dict:
                 "first_list_s": first_list,
                 "first_summary_s": first_summary,
                 "load_average_at_start": load_before,
-                "summary": stats(
-                    timed(lambda: get_ok(session, f"{base}/api/models/summary"), REQUESTS)
-                ),
-                "runs_page": stats(timed(lambda: get_ok(session, base + RUNS_PAGE), REQUESTS)),
-                "mlflow_search_runs_page": stats(
-                    timed(
-                        lambda: client.search_runs(
-                            [experiment_id],
-                            max_results=100,
-                            order_by=["attributes.start_time DESC"],
-                        ),
-                        BASELINE_REQUESTS,
-                    )
+                **serving_latencies(
+                    session, base, client, experiment_id, REQUESTS, BASELINE_REQUESTS
                 ),
             }
         result["memory"] = memory(api.process.pid)
