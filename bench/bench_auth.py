@@ -38,7 +38,6 @@ from tests.harness.services import METRICS_API, start_service  # noqa: E402
 RUNS = int(os.environ.get("BENCH_AUTH_RUNS", "30"))
 REQUESTS = int(os.environ.get("BENCH_AUTH_REQUESTS", "60"))
 EXPERIMENT = "bench-auth"
-SERVICE = ROOT / "services" / "metrics-api"
 TARGET = 1.2
 
 
