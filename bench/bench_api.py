@@ -39,10 +39,10 @@ sys.path.insert(0, str(ROOT))
 
 import psutil  # noqa: E402
 import requests  # noqa: E402
-from latency import stats, timed  # noqa: E402
 from mlflow.tracking import MlflowClient  # noqa: E402
-from results import finish  # noqa: E402
 
+from bench.latency import stats, timed  # noqa: E402
+from bench.results import finish  # noqa: E402
 from tests.harness.bulk_runs import seed  # noqa: E402
 from tests.harness.mlflow_server import MlflowServer  # noqa: E402
 from tests.harness.postgres import PostgresCluster  # noqa: E402

@@ -33,8 +33,8 @@ import psutil  # noqa: E402
 import requests  # noqa: E402
 from bench_api import EXPERIMENT, RUNS_PAGE, get_ok, serving_latencies  # noqa: E402
 from mlflow.tracking import MlflowClient  # noqa: E402
-from results import finish  # noqa: E402
 
+from bench.results import finish  # noqa: E402
 from tests.harness.bulk_runs import seed  # noqa: E402
 from tests.harness.mlflow_server import MlflowServer  # noqa: E402
 from tests.harness.postgres import PostgresCluster  # noqa: E402

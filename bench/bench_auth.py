@@ -26,11 +26,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import requests  # noqa: E402
-from latency import stats  # noqa: E402
 from mlflow.entities import Metric, Param  # noqa: E402
 from mlflow.tracking import MlflowClient  # noqa: E402
-from results import finish  # noqa: E402
 
+from bench.latency import stats  # noqa: E402
+from bench.results import finish  # noqa: E402
 from tests.harness.mlflow_server import Accounts, MlflowServer  # noqa: E402
 from tests.harness.postgres import PostgresCluster  # noqa: E402
 from tests.harness.services import METRICS_API, start_service  # noqa: E402
