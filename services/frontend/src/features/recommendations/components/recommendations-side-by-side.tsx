@@ -1,10 +1,9 @@
-import { useState } from 'react';
-
 import { ErrorState } from '@/components/ui/error-state';
 import { LoadingBlock, Skeleton } from '@/components/ui/skeleton';
 import type { Recommendations, Run } from '@/types/api';
 
-import { useRecommendationsOfRuns, type Viewer } from '../api/get-recommendations';
+import { useRecommendationsOfRuns } from '../api/get-recommendations';
+import { useViewer } from '../hooks/use-viewer';
 
 import { HistoryList, RankedList } from './movie-lists';
 import { hasModel, isNoModelError, NoModel } from './no-model';
@@ -21,7 +20,7 @@ export function countShared(answers: Recommendations[]): Map<number, number> {
 /** Compare's recommendations: the same viewer across the selected runs, one column per run,
  *  with the movies that several runs recommend marked. */
 export function RecommendationsSideBySide({ runs }: { runs: Run[] }) {
-  const [viewer, setViewer] = useState<Viewer | null>(null);
+  const { viewer, userId, pick } = useViewer();
   const withModel = runs.filter(hasModel);
   const queries = useRecommendationsOfRuns(withModel.map((run) => run.run_id), viewer);
   const answers = queries.flatMap((query) => (query.data ? [query.data] : []));
@@ -31,7 +30,7 @@ export function RecommendationsSideBySide({ runs }: { runs: Run[] }) {
 
   return (
     <section aria-label="Recommendations side by side" className="space-y-4 rounded-lg border border-slate-200 bg-white p-4">
-      <ViewerPicker onPick={setViewer} />
+      <ViewerPicker userId={userId} onPick={pick} />
       {viewer === null ? (
         <p className="text-sm text-slate-500">Pick a user, or build a history, to see each run&apos;s top 10 side by side.</p>
       ) : (

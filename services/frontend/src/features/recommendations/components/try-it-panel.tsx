@@ -1,8 +1,6 @@
-import { useState } from 'react';
-
 import type { Run } from '@/types/api';
 
-import type { Viewer } from '../api/get-recommendations';
+import { useViewer } from '../hooks/use-viewer';
 
 import { hasModel, NoModel } from './no-model';
 import { RecommendationsResult } from './recommendations-result';
@@ -10,7 +8,7 @@ import { ViewerPicker } from './viewer-picker';
 
 /** "Try it" on a run's page: what the run's model recommends, to a user or a made-up viewer. */
 export function TryItPanel({ run }: { run: Run }) {
-  const [viewer, setViewer] = useState<Viewer | null>(null);
+  const { viewer, userId, pick } = useViewer();
   return (
     <section aria-label="Try it" className="space-y-3 rounded-lg border border-slate-200 bg-white p-4">
       <div>
@@ -19,7 +17,7 @@ export function TryItPanel({ run }: { run: Run }) {
       </div>
       {hasModel(run) ? (
         <>
-          <ViewerPicker onPick={setViewer} />
+          <ViewerPicker userId={userId} onPick={pick} />
           <RecommendationsResult runId={run.run_id} viewer={viewer} />
         </>
       ) : (

@@ -18,8 +18,8 @@ const MODES: { id: Mode; label: string }[] = [
 
 const inputClass = 'mt-1 rounded-md border border-slate-300 px-2 py-1.5 text-sm';
 
-function UserForm({ onPick }: { onPick: (viewer: Viewer) => void }) {
-  const [text, setText] = useState('');
+function UserForm({ userId, onPick }: { userId: number | null; onPick: (viewer: Viewer) => void }) {
+  const [text, setText] = useState(userId === null ? '' : String(userId));
   return (
     <form
       className="flex flex-wrap items-end gap-2"
@@ -133,13 +133,14 @@ function HistoryBuilder({ onPick }: { onPick: (viewer: Viewer) => void }) {
   );
 }
 
-/** Who to recommend for: a user id, or a history built by searching titles. */
-export function ViewerPicker({ onPick }: { onPick: (viewer: Viewer) => void }) {
+/** Who to recommend for: a user id (`userId`: the one already picked), or a history built by
+ *  searching titles. */
+export function ViewerPicker({ userId, onPick }: { userId: number | null; onPick: (viewer: Viewer) => void }) {
   const [mode, setMode] = useState<Mode>('user');
   return (
     <div className="space-y-3">
       <Tabs tabs={MODES} selected={mode} onSelect={setMode} />
-      {mode === 'user' ? <UserForm onPick={onPick} /> : <HistoryBuilder onPick={onPick} />}
+      {mode === 'user' ? <UserForm userId={userId} onPick={onPick} /> : <HistoryBuilder onPick={onPick} />}
     </div>
   );
 }

@@ -50,6 +50,7 @@ describe('compare: recommendations side by side', () => {
     ]);
     // The user's history, shown once above the columns.
     expect(within(section).getAllByTestId('history-list')).toHaveLength(1);
+    expect(currentSearch(router).get('user')).toBe('7');
   });
 
   it("shows one run's failure in its own column, beside the other run's list", async () => {
@@ -59,10 +60,9 @@ describe('compare: recommendations side by side', () => {
         params.run_id === 'b' ? fail(409, "the run's model was refused: digest mismatch") : undefined,
       ),
     );
-    renderApp('/metrics/compare?runs=a,b&tab=recommendations');
+    // The link of a comparison for a user: its lists show with no typing.
+    renderApp('/metrics/compare?runs=a,b&tab=recommendations&user=7');
     const section = await screen.findByRole('region', { name: 'Recommendations side by side' });
-    await userEvent.type(within(section).getByLabelText('User id'), '7');
-    await userEvent.click(within(section).getByRole('button', { name: 'Show recommendations' }));
     const [a, b] = await within(section).findAllByTestId('run-recommendations');
     expect(await within(b).findByRole('alert')).toHaveTextContent("the run's model was refused: digest mismatch");
     expect(await within(a).findAllByTestId('recommended-movie')).toHaveLength(10);

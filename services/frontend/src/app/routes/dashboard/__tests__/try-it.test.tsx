@@ -5,7 +5,7 @@ import { delay } from 'msw';
 import type { components } from '@/api/schema';
 import { bare, makeRun, MOVIES, withModel } from '@/testing/data';
 import { fail, fakeApi, seed } from '@/testing/handlers';
-import { renderApp } from '@/testing/render';
+import { currentSearch, renderApp } from '@/testing/render';
 import { server } from '@/testing/server';
 
 const panel = () => screen.findByRole('region', { name: 'Try it' }, { timeout: 10_000 });
@@ -50,6 +50,19 @@ describe('try it panel', () => {
       MOVIES.slice(20).reverse().map(bare),
     );
     expect(asked).toEqual(['GET ?user_id=7&k=10']);
+  });
+
+  it('keeps the picked user in the URL, so a link shows the same lists', async () => {
+    seed([withModel(makeRun({ run_id: 'r1' }))]);
+    const { router } = renderApp('/metrics/runs/r1?user=7');
+    const tryIt = await panel();
+    expect(await within(tryIt).findAllByTestId('recommended-movie')).toHaveLength(10);
+    expect(within(tryIt).getByLabelText('User id')).toHaveValue(7);
+
+    await userEvent.clear(within(tryIt).getByLabelText('User id'));
+    await pickUser('9');
+    expect(currentSearch(router).get('user')).toBe('9');
+    expect(await within(tryIt).findAllByTestId('recommended-movie')).toHaveLength(10);
   });
 
   it('builds a made-up history from title search and posts it', async () => {
