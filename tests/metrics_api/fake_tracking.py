@@ -62,6 +62,7 @@ class FakeTracking:
         self.versions: dict[str, dict[str, str]] = {}  # registered model -> {version: run id}
         self.aliases: dict[str, dict[str, str]] = {}  # registered model -> {alias: version}
         self.version_tags: dict[tuple[str, str], dict[str, str]] = {}  # (model, version) -> tags
+        self.model_tags_: dict[str, dict[str, str]] = {}  # registered model -> tags
         self.calls: Counter[str] = Counter()
         self.fail_with: ApiError | None = None
         self.after_set_alias = None  # hook: another client acting right after a set_alias
@@ -167,6 +168,16 @@ class FakeTracking:
     def set_version_tag(self, registered_model: str, version: str, key: str, value: str) -> None:
         self._call("set_version_tag")
         self.version_tags.setdefault((registered_model, version), {})[key] = value
+
+    def set_model_tag(self, registered_model: str, key: str, value: str) -> None:
+        self._call("set_model_tag")
+        self.model_tags_.setdefault(registered_model, {})[key] = value
+
+    def model_tags(self, registered_model: str) -> dict[str, str]:
+        self._call("model_tags")
+        if registered_model not in self.versions:
+            raise NotFound(f"registered model {registered_model!r} not found")
+        return dict(self.model_tags_.get(registered_model, {}))
 
     def alias_run(self, registered_model: str, alias: str) -> tuple[str, str] | None:
         self._call("alias_run")

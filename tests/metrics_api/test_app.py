@@ -35,6 +35,8 @@ def test_openapi_document_lists_every_route(api):
         "/api/models/compare",
         "/api/models/summary",
         "/api/models/runs/{run_id}/promote",
+        "/api/models/champions/{model_name}/history",
+        "/api/models/champions/{model_name}/rollback",
         "/api/models/runs/{run_id}/recommendations",
         "/api/movies",
     }

@@ -224,3 +224,82 @@ def test_an_alias_moved_elsewhere_reaches_the_cache(api, promo, mlflow_server, t
         )
 
     eventually(new_run_seen, "the newly logged run in the API", 20)
+
+
+def history(api, model_name: str = "two-tower") -> requests.Response:
+    return api.get(f"/api/models/champions/{model_name}/history")
+
+
+def test_promote_a_then_b_then_roll_back_returns_to_a_and_the_registry_lists_three(
+    api, promo, mlflow_server
+):
+    client = MlflowClient(mlflow_server.url)
+    a, b = promo.runs[0].info.run_id, promo.runs[1].info.run_id
+    if client.get_model_version_by_alias(TWO_TOWER, "champion").run_id == a:
+        assert promote(api, b).status_code == 200  # so that promoting a moves the alias
+    version_a = promote(api, a).json()["data"]["version"]
+    version_b = promote(api, b).json()["data"]["version"]
+    response = api.post("/api/models/champions/two-tower/rollback", headers=AUTH)
+    assert response.status_code == 200, response.text
+    data = response.json()["data"]
+    assert (data["version"], data["run"]["run_id"], data["previous_active_run_id"]) == (
+        version_a,
+        a,
+        b,
+    )
+    assert client.get_model_version_by_alias(TWO_TOWER, "champion").version == version_a
+    assert active_runs(api, "two-tower") == [a]
+
+    body = history(api).json()
+    assert body["success"] is True and body["count"] == len(body["data"]["changes"])
+    assert body["data"]["registered_model"] == TWO_TOWER
+    assert body["data"]["current_version"] == version_a
+    newest = body["data"]["changes"][:3]
+    assert [(c["action"], c["version"], c["previous_version"]) for c in newest] == [
+        ("rollback", version_a, version_b),
+        ("promote", version_b, version_a),
+        ("promote", version_a, newest[2]["previous_version"]),
+    ]
+    assert {c["promoted_by"] for c in newest} == {"automation (promotion token)"}
+    assert newest[0]["run_name"] == promo.runs[0].info.run_name
+    assert newest[0]["previous_run_name"] == promo.runs[1].info.run_name
+    # The key numbers of both runs, from the runs the trainer logged.
+    assert newest[0]["metrics"]["ndcg_at_10"] == PLAN[0][1]
+    assert newest[0]["previous_metrics"]["ndcg_at_10"] == PLAN[1][1]
+    # The registry holds the records: MLflow's own client sees them.
+    tags = client.get_registered_model(TWO_TOWER).tags
+    assert len([k for k in tags if k.startswith("champion_history.")]) == body["count"]
+
+
+def test_champion_history_and_roll_back_refuse_bad_input_with_json(api, promo):
+    cases = {
+        "malformed name": history(api, "bad..name"),
+        "unknown model": history(api, "no-such-model"),
+        "roll back, no credentials": api.post("/api/models/champions/two-tower/rollback"),
+        "roll back, wrong token": api.post(
+            "/api/models/champions/two-tower/rollback", headers={"Authorization": "Bearer no"}
+        ),
+        "roll back, unknown model": api.post(
+            "/api/models/champions/no-such-model/rollback", headers=AUTH
+        ),
+        "history, POST": api.post("/api/models/champions/two-tower/history"),
+    }
+    assert {k: r.status_code for k, r in cases.items()} == {
+        "malformed name": 400,
+        "unknown model": 404,
+        "roll back, no credentials": 401,
+        "roll back, wrong token": 401,
+        "roll back, unknown model": 404,
+        "history, POST": 405,
+    }
+    assert all(r.json()["success"] is False and r.json()["error"] for r in cases.values())
+
+
+def test_roll_back_with_no_earlier_champion_is_a_409(api, promo):
+    # bert4rec has one registered run here: promoting it again records no second change.
+    assert promote(api, promo.runs[2].info.run_id).status_code == 200
+    response = api.post("/api/models/champions/bert4rec/rollback", headers=AUTH)
+    assert response.status_code == 409 and "nothing to roll back to" in response.json()["error"]
+    data = history(api, "bert4rec").json()["data"]
+    assert [c["action"] for c in data["changes"]] == ["promote"]
+    assert data["current_version"] == data["changes"][0]["version"]

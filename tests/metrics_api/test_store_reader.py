@@ -26,6 +26,27 @@ def test_the_store_reader_reads_what_rest_returns(seeded, postgres, mlflow_serve
     assert again == from_store and all(again[k] is from_store[k] for k in from_store)
 
 
+def test_a_running_runs_progress_reads_the_same_from_the_store(postgres, mlflow_server):
+    """Epoch i / N comes from the heartbeat's latest step: the store and REST agree."""
+    client = MlflowClient(mlflow_server.url)
+    experiment_id = client.create_experiment(f"store-progress-{SUFFIX}")
+    run = client.create_run(experiment_id, tags={"model_name": "two-tower"})
+    client.log_param(run.info.run_id, "training.epochs", "5")
+    start = run.info.start_time / 1000
+    for step in range(3):  # as the trainer beats: at the start, then with each epoch
+        client.log_metric(run.info.run_id, "system/heartbeat", start + 10 * step, step=step)
+    from_store = StoreReader(postgres.uri).runs(experiment_id)
+    over_rest = run_to_dict(client.get_run(run.info.run_id))
+    assert from_store == {run.info.run_id: over_rest}
+    assert over_rest["progress"] == {
+        "epoch": 2,
+        "epochs": 5,
+        "eta_at": int((start + 20 + 10 * 3) * 1000),
+    }
+    client.set_terminated(run.info.run_id, "FINISHED")
+    assert StoreReader(postgres.uri).runs(experiment_id)[run.info.run_id]["progress"] is None
+
+
 def test_the_store_reader_finds_the_experiment_and_the_champions_as_rest_does(
     seeded, postgres, mlflow_server
 ):
@@ -64,10 +85,16 @@ def test_the_store_reader_reads_sqlite_read_only(tmp_path):
         client.log_metric(run.info.run_id, "val_loss", float("nan"))
         client.log_param(run.info.run_id, "model.embedding_dim", "8")
         client.set_terminated(run.info.run_id, "FINISHED")
+        running = client.create_run(experiment_id, tags={"model_name": "bert4rec"})
+        client.log_param(running.info.run_id, "training.epochs", "4")
+        client.log_metric(running.info.run_id, "system/heartbeat", 1e9, step=0)
+        client.log_metric(running.info.run_id, "system/heartbeat", 1e9 + 5, step=1)
         reader = StoreReader(f"sqlite:///{tmp_path / 'state' / 'mlflow.db'}")
-        assert reader.runs(experiment_id) == {
-            run.info.run_id: run_to_dict(client.get_run(run.info.run_id))
+        read = reader.runs(experiment_id)
+        assert read == {
+            r.info.run_id: run_to_dict(client.get_run(r.info.run_id)) for r in (run, running)
         }
+        assert read[running.info.run_id]["progress"]["epoch"] == 1
         with (
             reader._connection() as connection,
             pytest.raises(sqlite3.OperationalError, match="readonly"),

@@ -109,3 +109,30 @@ def test_an_editor_promotes_as_themselves(secured_api, secured_mlflow_server, ad
     assert version.run_id == run_id and champion(admin_client) == data["version"]
     assert version.tags["promoted_by"] == editor[0] and version.tags["promoted_at"]
     assert admin_client.get_run(run_id).data.tags["status"] == "active"
+
+
+def test_an_editor_rolls_back_as_themselves_and_a_viewer_cannot(
+    secured_api, secured_mlflow_server, admin_client
+):
+    api, seeded = secured_api
+    first, second = (run.info.run_id for run in seeded.runs)
+    editor = add_person(secured_mlflow_server, "editor")
+    viewer = add_person(secured_mlflow_server, "viewer")
+    registered = f"{REGISTERED_PREFIX}two-tower"
+    for run_id in (second, first, second):
+        response = api.post(f"/api/models/runs/{run_id}/promote", headers=basic(*editor))
+        assert response.status_code == 200, response.text
+    url = "/api/models/champions/two-tower/rollback"
+    refused = api.post(url, headers=basic(*viewer))
+    assert refused.status_code == 403 and viewer[0] in refused.json()["error"]
+    assert admin_client.get_model_version_by_alias(registered, "champion").run_id == second
+
+    response = api.post(url, headers=basic(*editor))
+    assert response.status_code == 200, response.text
+    assert admin_client.get_model_version_by_alias(registered, "champion").run_id == first
+    newest = api.get("/api/models/champions/two-tower/history").json()["data"]["changes"][0]
+    assert (newest["action"], newest["promoted_by"], newest["run_id"]) == (
+        "rollback",
+        editor[0],
+        first,
+    )

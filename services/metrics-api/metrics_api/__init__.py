@@ -21,6 +21,7 @@ from .champions import Champions
 from .histories import HistoryCache
 from .limits import MAX_BODY_BYTES
 from .recommender_client import RecommenderClient
+from .routes import champions as champion_routes
 from .routes import docs, health, models, previews
 from .run_cache import RunCache
 from .store_reader import StoreReader
@@ -46,6 +47,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(models.bp)
     app.register_blueprint(docs.bp)
     app.register_blueprint(previews.bp)
+    app.register_blueprint(champion_routes.bp)
 
     tracking = Tracking(app.config["TRACKING_URI"])
     # Shared by the workers of one gunicorn (its master creates it); a lone app makes its own.

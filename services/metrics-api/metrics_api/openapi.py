@@ -7,6 +7,7 @@ from functools import cache
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
+from . import champion_schemas as c
 from . import preview_schemas as p
 from . import schemas as s
 
@@ -14,13 +15,15 @@ REF = "#/components/schemas/{model}"
 PATH_PARAMS = {
     "run_id": {"type": "string", "pattern": s.RUN_ID_PATTERN},
     "name": {"type": "string", "pattern": s.METRIC_PATTERN, "maxLength": 250},
+    "model_name": {"type": "string", "pattern": s.NAME_PATTERN, "maxLength": 100},
 }
 ERRORS = {
     400: "invalid input",
     401: "missing or wrong bearer token",
     403: "promotion is switched off",
-    404: "unknown run, metric, experiment or user; a run without a model",
+    404: "unknown run, metric, experiment, registered model or user; a run without a model",
     409: "run cannot be promoted (not finished, no registered version, another experiment); "
+    "no earlier champion to roll back to; "
     "a run's model refused (its files differ from the digest logged at training)",
     413: "body larger than 1 MiB",
     502: "MLflow answered with an unexpected error",
@@ -103,6 +106,24 @@ OPERATIONS = [
         None,
         None,
         s.PromotionResponse,
+        (400, 401, 403, 404, 409, 502, 503),
+    ),
+    (
+        "get",
+        "/api/models/champions/{model_name}/history",
+        "A registered model's champion changes (promotions, roll backs), newest first",
+        None,
+        None,
+        c.ChampionHistoryResponse,
+        (400, 404, 502, 503),
+    ),
+    (
+        "post",
+        "/api/models/champions/{model_name}/rollback",
+        "Make the champion the current one replaced champion again (same checks as promote)",
+        None,
+        None,
+        c.RollbackResponse,
         (400, 401, 403, 404, 409, 502, 503),
     ),
     (
@@ -199,7 +220,7 @@ def _operation(method, path, summary, query, body, response, errors) -> dict:
             "description": ERRORS[status],
             "content": {"application/json": error},
         }
-    if path.endswith("/promote"):
+    if path.endswith(("/promote", "/rollback")):
         operation["security"] = [{"bearer": []}]
     return operation
 

@@ -7,8 +7,12 @@ keeps one champion per model, and the verification below turns a lost race into 
 of a 200 that is no longer true.
 
 Who promotes (people.py) makes the writes: the alias first, as that person, so MLflow's
-permission check decides; then ``promoted_by``/``promoted_at`` on the model version; then the
-runs' ``status`` tags, which mirror the alias for the MLflow UI.
+permission check decides; then ``promoted_by``/``promoted_at`` on the model version and a record
+of the change in the model's champion history (champion_history.py); then the runs' ``status``
+tags, which mirror the alias for the MLflow UI.
+
+A roll back is a promotion of the champion the current one replaced, through the same path (the
+same checks, lock, verification and records), recorded as a ``rollback``.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import time
 
 from filelock import Timeout
 
+from . import champion_history
 from .champions import ALIAS, Champions, with_status
 from .errors import Conflict, Forbidden, NotFound, TrackingUnavailable
 from .people import Promoter
@@ -37,8 +42,11 @@ def promote(
     experiment_name: str,
     model_prefix: str,
     promoter: Promoter,
+    action: str = "promote",
+    version: str | None = None,
 ) -> dict:
-    """``tracking`` makes its writes as ``promoter`` (Tracking.as_user for a person)."""
+    """``tracking`` makes its writes as ``promoter`` (Tracking.as_user for a person).
+    ``version``: the registered version to make champion (default: the run's newest)."""
     run = tracking.run(run_id)
     model_name = run.data.tags.get("model_name")
     if run.info.status != "FINISHED":
@@ -52,7 +60,7 @@ def promote(
     if not model_name or not re.fullmatch(NAME_PATTERN, model_name):
         raise Conflict(f"run {run_id} has no usable model_name tag; it cannot be promoted")
     registered = f"{model_prefix}{model_name}"
-    version = tracking.model_version_for_run(registered, run_id)
+    version = version or tracking.model_version_for_run(registered, run_id)
     if version is None:
         raise Conflict(
             f"run {run_id} has no version of registered model {registered!r}; only "
@@ -71,13 +79,20 @@ def promote(
                     f"champion is now version {now[0] if now else None}"
                 )
             previous_run = previous[1] if previous and previous[1] != run_id else None
+            at = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
             tracking.set_version_tag(registered, version, "promoted_by", promoter.name)
-            tracking.set_version_tag(
-                registered,
-                version,
-                "promoted_at",
-                time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-            )
+            tracking.set_version_tag(registered, version, "promoted_at", at)
+            if previous is None or previous[0] != version:  # the alias moved: log it
+                record = {
+                    "action": action,
+                    "version": version,
+                    "run_id": run_id,
+                    "previous_version": previous[0] if previous else None,
+                    "previous_run_id": previous[1] if previous else None,
+                    "promoted_by": promoter.name,
+                    "promoted_at": at,
+                }
+                champion_history.append(tracking, registered, record)
             try:
                 _mirror_tags(tracking, run, model_name)
             except Forbidden:
@@ -97,6 +112,50 @@ def promote(
         "alias": ALIAS,
         "promoted_by": promoter.name,
     }
+
+
+def roll_back(
+    tracking: Tracking,
+    champions: Champions,
+    model_name: str,
+    experiment_name: str,
+    model_prefix: str,
+    promoter: Promoter,
+) -> dict:
+    """Make the champion that the current one replaced champion again (see the module doc).
+    The lock is held from reading the history to the move (promote takes it again: it is
+    reentrant), so the champion cannot change in between."""
+    registered = f"{model_prefix}{model_name}"
+    try:
+        with champions.promotion_lock.acquire(timeout=LOCK_WAIT_SECONDS, poll_interval=0.01):
+            records = champion_history.read(tracking, registered)  # 404: no such model
+            current = tracking.alias_run(registered, ALIAS)
+            if current is None:
+                raise Conflict(f"{registered!r} has no champion to roll back")
+            last = champion_history.replaced_by_current(records, current[0])
+            if last is None or not last.get("previous_version") or not last.get("previous_run_id"):
+                raise Conflict(
+                    f"no earlier champion of {registered!r} is recorded before version "
+                    f"{current[0]}: nothing to roll back to"
+                )
+            try:
+                return promote(
+                    tracking,
+                    champions,
+                    last["previous_run_id"],
+                    experiment_name,
+                    model_prefix,
+                    promoter,
+                    action="rollback",
+                    version=last["previous_version"],
+                )
+            except NotFound:
+                raise Conflict(
+                    f"the previous champion's run {last['previous_run_id']} no longer exists; "
+                    "promote another run instead"
+                ) from None
+    except Timeout:
+        raise TrackingUnavailable("another promotion is still in progress; retry") from None
 
 
 def _mirror_tags(tracking: Tracking, run, model_name: str) -> None:

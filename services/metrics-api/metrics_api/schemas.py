@@ -140,6 +140,15 @@ class CompareRequest(Strict):
 # ---- responses ------------------------------------------------------------------------------
 
 
+class RunProgress(BaseModel):
+    epoch: int = Field(description="epochs done (the step of the run's latest heartbeat)")
+    epochs: int | None = Field(description="epochs planned (the `training.epochs` param)")
+    eta_at: int | None = Field(
+        description="ms since the epoch when it should end at the pace so far (early stopping "
+        "may end it sooner); null before the first epoch ends"
+    )
+
+
 class RunOut(BaseModel):
     run_id: str
     run_name: str | None
@@ -159,6 +168,10 @@ class RunOut(BaseModel):
     metrics: dict[str, float | None] = Field(description="latest value; NaN/Infinity as null")
     params: dict[str, str]
     tags: dict[str, str] = Field(description="run tags without MLflow's internal `mlflow.*`")
+    progress: RunProgress | None = Field(
+        description="a RUNNING run's epoch i / N and ETA (updated with every epoch); null for "
+        "other runs and before the first heartbeat"
+    )
 
 
 class MetricPoint(BaseModel):

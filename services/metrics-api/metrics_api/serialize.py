@@ -6,6 +6,9 @@ import math
 import sys
 from typing import TYPE_CHECKING
 
+from .progress import progress_of
+from .staleness import HEARTBEAT_METRIC
+
 if TYPE_CHECKING:  # MLflow is imported lazily (tracking.py)
     from mlflow.entities import Experiment, Metric, Run
 
@@ -19,6 +22,8 @@ def finite(value: float) -> float | None:
 
 def run_to_dict(run: Run) -> dict:
     info, data = run.info, run.data
+    metrics = {sys.intern(k): finite(v) for k, v in data.metrics.items()}
+    params = {sys.intern(k): v for k, v in data.params.items()}
     tags = {sys.intern(k): v for k, v in data.tags.items() if not k.startswith(HIDDEN_TAG_PREFIX)}
     return {
         "run_id": info.run_id,
@@ -32,10 +37,19 @@ def run_to_dict(run: Run) -> dict:
         "model_name": tags.get("model_name"),
         "framework": tags.get("framework"),
         "model_status": tags.get("status"),
-        "metrics": {sys.intern(k): finite(v) for k, v in data.metrics.items()},
-        "params": {sys.intern(k): v for k, v in data.params.items()},
+        "metrics": metrics,
+        "params": params,
         "tags": tags,
+        "progress": progress_of(info.status, info.start_time, params, metrics, heartbeat_step(run)),
     }
+
+
+def heartbeat_step(run: Run) -> int | None:
+    """The step of the run's latest heartbeat (progress.py), for RUNNING runs only: MLflow's
+    run data keeps each latest metric's step, but only its proto shows it publicly."""
+    if run.info.status != "RUNNING" or HEARTBEAT_METRIC not in run.data.metrics:
+        return None
+    return next((m.step for m in run.data.to_proto().metrics if m.key == HEARTBEAT_METRIC), None)
 
 
 def experiment_to_dict(experiment: Experiment) -> dict:

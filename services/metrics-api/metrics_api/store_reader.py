@@ -26,7 +26,9 @@ import threading
 from urllib.parse import unquote, urlsplit
 
 from .errors import TrackingUnavailable
+from .progress import progress_of
 from .serialize import HIDDEN_TAG_PREFIX
+from .staleness import HEARTBEAT_METRIC
 
 BATCH = 2000  # runs per fetch and per json.loads
 
@@ -39,7 +41,9 @@ SELECT CAST({arr}(r.run_uuid, r.name, r.experiment_id, r.status, r.start_time, r
       WHERE t.run_uuid = r.run_uuid AND substr(t.key, 1, {hidden}) <> '{prefix}'),
     (SELECT {obj}(p.key, p.value) FROM params p WHERE p.run_uuid = r.run_uuid),
     (SELECT {obj}(m.key, CASE WHEN m.is_nan THEN NULL ELSE {metric} END)
-       FROM latest_metrics m WHERE m.run_uuid = r.run_uuid)) AS TEXT)
+       FROM latest_metrics m WHERE m.run_uuid = r.run_uuid),
+    CASE WHEN r.status = 'RUNNING' THEN (SELECT h.step FROM latest_metrics h
+      WHERE h.run_uuid = r.run_uuid AND h.key = '{heartbeat}') END) AS TEXT)
 FROM runs r WHERE r.experiment_id = {p} AND r.lifecycle_stage = 'active'
 """
 DIALECTS = {
@@ -77,6 +81,7 @@ COMPARED = (
     "metrics",
     "params",
     "tags",
+    "progress",
 )
 
 
@@ -165,14 +170,21 @@ class StoreReader:
         A run unchanged since ``previous`` (the snapshot being resynced) keeps its old dict, so
         a resync holds one copy of the runs rather than two."""
         previous = previous or {}
-        query = self._sql(RUNS, hidden=len(HIDDEN_TAG_PREFIX), prefix=HIDDEN_TAG_PREFIX)
+        query = self._sql(
+            RUNS,
+            hidden=len(HIDDEN_TAG_PREFIX),
+            prefix=HIDDEN_TAG_PREFIX,
+            heartbeat=HEARTBEAT_METRIC,
+        )
         runs: dict[str, dict] = {}
         with self._connection() as connection:
             for batch in self._batches(connection, query, (int(experiment_id),)):
                 # One parse per batch: its runs share the key strings (json's memo).
                 for values in json.loads(f"[{','.join(row[0] for row in batch)}]"):
-                    run_id, name, exp_id, status, start, end, uri, tags, params, metrics = values
-                    tags = tags or {}
+                    run_id, name, exp_id, status, start, end, uri, tags, params, metrics, beat = (
+                        values
+                    )
+                    tags, params, metrics = tags or {}, params or {}, metrics or {}
                     run = {
                         "run_id": run_id,
                         "run_name": name,
@@ -185,9 +197,10 @@ class StoreReader:
                         "model_name": tags.get("model_name"),
                         "framework": tags.get("framework"),
                         "model_status": tags.get("status"),
-                        "metrics": metrics or {},
-                        "params": params or {},
+                        "metrics": metrics,
+                        "params": params,
                         "tags": tags,
+                        "progress": progress_of(status, start, params, metrics, beat),
                     }
                     old = previous.get(run_id)
                     if old is not None and all(old[k] == run[k] for k in COMPARED):

@@ -194,6 +194,15 @@ class Tracking:
         with self._translated():
             self._writer.set_version_tag(registered_model, version, key, value)
 
+    def set_model_tag(self, registered_model: str, key: str, value: str) -> None:
+        with self._translated(missing=f"registered model {registered_model!r} not found"):
+            self._writer.set_model_tag(registered_model, key, value)
+
+    def model_tags(self, registered_model: str) -> dict[str, str]:
+        """The registered model's tags; a 404 when there is no such model."""
+        with self._translated(missing=f"registered model {registered_model!r} not found"):
+            return dict(self.client.get_registered_model(registered_model).tags or {})
+
     def model_version_for_run(self, registered_model: str, run_id: str) -> str | None:
         """The newest version of ``registered_model`` built from ``run_id``, or None."""
         with self._translated():
@@ -254,6 +263,9 @@ class _ClientWriter:
     def set_version_tag(self, name: str, version: str, key: str, value: str) -> None:
         self.tracking.client.set_model_version_tag(name, version, key, value)
 
+    def set_model_tag(self, name: str, key: str, value: str) -> None:
+        self.tracking.client.set_registered_model_tag(name, key, value)
+
 
 class _PersonWriter:
     """Writes with one person's credentials, through MLflow's own REST stores."""
@@ -277,6 +289,11 @@ class _PersonWriter:
         from mlflow.entities.model_registry import ModelVersionTag
 
         self.registry.set_model_version_tag(name, version, ModelVersionTag(key, value))
+
+    def set_model_tag(self, name: str, key: str, value: str) -> None:
+        from mlflow.entities.model_registry import RegisteredModelTag
+
+        self.registry.set_registered_model_tag(name, RegisteredModelTag(key, value))
 
 
 def _no_answer(error: MlflowException) -> bool:

@@ -177,6 +177,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/models/champions/{model_name}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A registered model's champion changes (promotions, roll backs), newest first */
+        get: operations["get_models_champions_model_name_history"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/models/champions/{model_name}/rollback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Make the champion the current one replaced champion again (same checks as promote) */
+        post: operations["post_models_champions_model_name_rollback"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/models/runs/{run_id}/recommendations": {
         parameters: {
             query?: never;
@@ -216,6 +250,82 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** ChampionChange */
+        ChampionChange: {
+            /**
+             * Action
+             * @enum {string}
+             */
+            action: "promote" | "rollback";
+            /**
+             * Version
+             * @description the registered version that became champion
+             */
+            version: string;
+            /** Run Id */
+            run_id: string;
+            /** Run Name */
+            run_name: string | null;
+            /**
+             * Previous Version
+             * @description the champion it replaced, if any
+             */
+            previous_version: string | null;
+            /** Previous Run Id */
+            previous_run_id: string | null;
+            /** Previous Run Name */
+            previous_run_name: string | null;
+            /**
+             * Promoted By
+             * @description the MLflow user the change was made as
+             */
+            promoted_by: string;
+            /**
+             * Promoted At
+             * @description UTC, ISO 8601
+             */
+            promoted_at: string;
+            /**
+             * Metrics
+             * @description the new champion's run: val_ndcg_at_10, ndcg_at_10 (null: not known)
+             */
+            metrics: {
+                [key: string]: number | null;
+            };
+            /**
+             * Previous Metrics
+             * @description the same of the replaced one
+             */
+            previous_metrics: {
+                [key: string]: number | null;
+            };
+        };
+        /** ChampionHistoryData */
+        ChampionHistoryData: {
+            /** Registered Model */
+            registered_model: string;
+            /**
+             * Current Version
+             * @description where the champion alias is now
+             */
+            current_version: string | null;
+            /**
+             * Changes
+             * @description newest first
+             */
+            changes: components["schemas"]["ChampionChange"][];
+        };
+        /** ChampionHistoryResponse */
+        ChampionHistoryResponse: {
+            /**
+             * Success
+             * @constant
+             */
+            success: true;
+            data: components["schemas"]["ChampionHistoryData"];
+            /** Count */
+            count: number;
+        };
         /** CompareRequest */
         CompareRequest: {
             /** Run Ids */
@@ -486,6 +596,15 @@ export interface components {
              */
             watched_next: boolean;
         };
+        /** RollbackResponse */
+        RollbackResponse: {
+            /**
+             * Success
+             * @constant
+             */
+            success: true;
+            data: components["schemas"]["PromotionData"];
+        };
         /** RunOut */
         RunOut: {
             /** Run Id */
@@ -537,6 +656,26 @@ export interface components {
             tags: {
                 [key: string]: string;
             };
+            /** @description a RUNNING run's epoch i / N and ETA (updated with every epoch); null for other runs and before the first heartbeat */
+            progress: components["schemas"]["RunProgress"] | null;
+        };
+        /** RunProgress */
+        RunProgress: {
+            /**
+             * Epoch
+             * @description epochs done (the step of the run's latest heartbeat)
+             */
+            epoch: number;
+            /**
+             * Epochs
+             * @description epochs planned (the `training.epochs` param)
+             */
+            epochs: number | null;
+            /**
+             * Eta At
+             * @description ms since the epoch when it should end at the pace so far (early stopping may end it sooner); null before the first epoch ends
+             */
+            eta_at: number | null;
         };
         /** RunResponse */
         RunResponse: {
@@ -598,6 +737,8 @@ export interface components {
             tags: {
                 [key: string]: string;
             };
+            /** @description a RUNNING run's epoch i / N and ETA (updated with every epoch); null for other runs and before the first heartbeat */
+            progress: components["schemas"]["RunProgress"] | null;
             /** History */
             history: {
                 [key: string]: components["schemas"]["MetricPoint"][];
@@ -946,7 +1087,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description unknown run, metric, experiment or user; a run without a model */
+            /** @description unknown run, metric, experiment, registered model or user; a run without a model */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1004,7 +1145,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description unknown run, metric, experiment or user; a run without a model */
+            /** @description unknown run, metric, experiment, registered model or user; a run without a model */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1072,7 +1213,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description unknown run, metric, experiment or user; a run without a model */
+            /** @description unknown run, metric, experiment, registered model or user; a run without a model */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1131,7 +1272,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description unknown run, metric, experiment or user; a run without a model */
+            /** @description unknown run, metric, experiment, registered model or user; a run without a model */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1191,7 +1332,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description unknown run, metric, experiment or user; a run without a model */
+            /** @description unknown run, metric, experiment, registered model or user; a run without a model */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1268,7 +1409,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description unknown run, metric, experiment or user; a run without a model */
+            /** @description unknown run, metric, experiment, registered model or user; a run without a model */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1344,7 +1485,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description unknown run, metric, experiment or user; a run without a model */
+            /** @description unknown run, metric, experiment, registered model or user; a run without a model */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1353,7 +1494,150 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description run cannot be promoted (not finished, no registered version, another experiment); a run's model refused (its files differ from the digest logged at training) */
+            /** @description run cannot be promoted (not finished, no registered version, another experiment); no earlier champion to roll back to; a run's model refused (its files differ from the digest logged at training) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description MLflow answered with an unexpected error */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description MLflow tracking server unavailable or still loading (see Retry-After) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_models_champions_model_name_history: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                model_name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChampionHistoryResponse"];
+                };
+            };
+            /** @description invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description unknown run, metric, experiment, registered model or user; a run without a model */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description MLflow answered with an unexpected error */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description MLflow tracking server unavailable or still loading (see Retry-After) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    post_models_champions_model_name_rollback: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                model_name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RollbackResponse"];
+                };
+            };
+            /** @description invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description missing or wrong bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description promotion is switched off */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description unknown run, metric, experiment, registered model or user; a run without a model */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description run cannot be promoted (not finished, no registered version, another experiment); no earlier champion to roll back to; a run's model refused (its files differ from the digest logged at training) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1415,7 +1699,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description unknown run, metric, experiment or user; a run without a model */
+            /** @description unknown run, metric, experiment, registered model or user; a run without a model */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1424,7 +1708,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description run cannot be promoted (not finished, no registered version, another experiment); a run's model refused (its files differ from the digest logged at training) */
+            /** @description run cannot be promoted (not finished, no registered version, another experiment); no earlier champion to roll back to; a run's model refused (its files differ from the digest logged at training) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1486,7 +1770,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description unknown run, metric, experiment or user; a run without a model */
+            /** @description unknown run, metric, experiment, registered model or user; a run without a model */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1495,7 +1779,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description run cannot be promoted (not finished, no registered version, another experiment); a run's model refused (its files differ from the digest logged at training) */
+            /** @description run cannot be promoted (not finished, no registered version, another experiment); no earlier champion to roll back to; a run's model refused (its files differ from the digest logged at training) */
             409: {
                 headers: {
                     [name: string]: unknown;

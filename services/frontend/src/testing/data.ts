@@ -48,6 +48,7 @@ export function makeRun(overrides: Partial<Run> = {}): Run {
       dvc_stage: modelName === 'bert4rec' ? 'train_bert4rec' : 'train_two_tower',
       dataset: 'ml-100k',
     },
+    progress: null,
     ...overrides,
   };
 }

@@ -119,6 +119,13 @@ export const handlers = [
     const found = MOVIES.filter((movie) => movie.title.toLowerCase().includes(q)).slice(0, 20);
     return ok(found, { count: found.length });
   }),
+  // No promotion recorded yet; tests that need a history replace this.
+  fakeApi.get('/api/models/champions/{model_name}/history', ({ params }) =>
+    ok(
+      { registered_model: `movie-genie-${String(params.model_name)}`, current_version: null, changes: [] },
+      { count: 0 },
+    ),
+  ),
   fakeApi.post('/api/models/compare', async ({ request }) => {
     const body = (await request.json()) as components['schemas']['CompareRequest'];
     const missing = body.run_ids.filter((id) => !db.runs.some((run) => run.run_id === id));

@@ -16,6 +16,9 @@ export type Summary = Schemas['SummaryData'];
 export type Health = Schemas['HealthData'];
 export type Experiment = Schemas['ExperimentOut'];
 export type PromotionResult = Schemas['PromotionData'];
+export type RunProgress = Schemas['RunProgress'];
+export type ChampionHistory = Schemas['ChampionHistoryData'];
+export type ChampionChange = Schemas['ChampionChange'];
 
 export type Movie = Schemas['MovieOut'];
 export type RecommendedMovie = Schemas['RecommendedMovie'];

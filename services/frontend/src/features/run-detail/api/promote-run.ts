@@ -3,8 +3,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api, basicAuth } from '@/lib/api-client';
 import type { PromotionResult } from '@/types/api';
 
-/** The promoting person's MLflow account: the API makes the promotion's writes as them. */
-export type Credentials = { username: string; password: string };
+import type { Credentials } from './credentials';
 
 export const promoteRun = async (runId: string, who: Credentials): Promise<PromotionResult> =>
   (

@@ -4,39 +4,25 @@ import { Button } from '@/components/ui/button';
 import { ApiError } from '@/lib/api-client';
 import type { Run } from '@/types/api';
 
-import { type Credentials, usePromoteRun } from '../api/promote-run';
+import { type Credentials, forgetCredentials, keepCredentials, readCredentials } from '../api/credentials';
+import { usePromoteRun } from '../api/promote-run';
 
-// People promote as themselves, with their MLflow account: asked once per browser session and
-// kept only in sessionStorage (gone when the tab closes). MLflow checks password and role.
-const CREDENTIALS_KEY = 'movie-genie.mlflow-credentials';
-
-const readCredentials = (): Credentials | null => {
-  try {
-    const stored = JSON.parse(window.sessionStorage.getItem(CREDENTIALS_KEY) ?? 'null');
-    return stored && typeof stored.username === 'string' && typeof stored.password === 'string'
-      ? stored
-      : null;
-  } catch {
-    return null;
-  }
-};
+import { CredentialsForm } from './credentials-form';
 
 export function PromotePanel({ run }: { run: Run }) {
   const promote = usePromoteRun();
   const [who, setWho] = useState(readCredentials);
   const [asking, setAsking] = useState(false);
-  const [username, setUsername] = useState(who?.username ?? '');
-  const [password, setPassword] = useState('');
 
   const submit = (credentials: Credentials) => {
     promote.mutate(
       { runId: run.run_id, who: credentials },
       {
-        onSuccess: () => window.sessionStorage.setItem(CREDENTIALS_KEY, JSON.stringify(credentials)),
+        onSuccess: () => keepCredentials(credentials),
         onError: (error) => {
           // Refused credentials are forgotten so the next attempt asks again.
           if (error instanceof ApiError && (error.status === 401 || error.status === 403)) {
-            window.sessionStorage.removeItem(CREDENTIALS_KEY);
+            forgetCredentials();
             setWho(null);
           }
         },
@@ -64,43 +50,16 @@ export function PromotePanel({ run }: { run: Run }) {
       </p>
 
       {asking ? (
-        <form
-          className="mt-3 flex flex-wrap items-end gap-2"
-          onSubmit={(event) => {
-            event.preventDefault();
-            const credentials = { username, password };
+        <CredentialsForm
+          initialUsername={who?.username ?? ''}
+          confirmLabel="Confirm promotion"
+          onSubmit={(credentials) => {
             setAsking(false);
             setWho(credentials);
-            setPassword('');
             submit(credentials);
           }}
-        >
-          <p className="w-full text-xs text-slate-600">Sign in with your MLflow account: the promotion is recorded in your name.</p>
-          <label className="flex flex-col text-xs font-medium text-slate-600">
-            MLflow username
-            <input
-              autoFocus
-              required
-              autoComplete="username"
-              value={username}
-              onChange={(event) => setUsername(event.target.value)}
-              className="mt-1 rounded-md border border-slate-300 px-2 py-1.5 text-sm"
-            />
-          </label>
-          <label className="flex flex-col text-xs font-medium text-slate-600">
-            Password
-            <input
-              type="password"
-              required
-              autoComplete="current-password"
-              value={password}
-              onChange={(event) => setPassword(event.target.value)}
-              className="mt-1 rounded-md border border-slate-300 px-2 py-1.5 text-sm"
-            />
-          </label>
-          <Button type="submit" variant="primary">Confirm promotion</Button>
-          <Button variant="ghost" onClick={() => setAsking(false)}>Cancel</Button>
-        </form>
+          onCancel={() => setAsking(false)}
+        />
       ) : (
         <Button className="mt-3" variant="primary" disabled={!canPromote || promote.isPending} onClick={onPromote}>
           {promote.isPending ? 'Promoting…' : 'Promote to active'}

@@ -1,9 +1,11 @@
-import { lazy, Suspense } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import { lazy, Suspense, useEffect, useRef } from 'react';
 
 import { ErrorState } from '@/components/ui/error-state';
 import { LoadingBlock, Skeleton } from '@/components/ui/skeleton';
 import { formatMetric, metricLabel } from '@/lib/format';
 import { testBeside, TRAINING_CURVES } from '@/lib/key-metrics';
+import { isLive } from '@/lib/live';
 import type { Run } from '@/types/api';
 
 import { useMetricHistory } from '../api/get-metric-history';
@@ -17,7 +19,7 @@ const placeholder = (
 );
 
 function RunCurve({ run, metric }: { run: Run; metric: string }) {
-  const history = useMetricHistory(run.run_id, metric);
+  const history = useMetricHistory(run.run_id, metric, isLive(run));
   if (history.isPending) return placeholder;
   if (history.isError) return <ErrorState error={history.error} onRetry={() => history.refetch()} />;
   const test = testBeside(metric);
@@ -37,6 +39,14 @@ function RunCurve({ run, metric }: { run: Run; metric: string }) {
 
 /** This run's per-epoch curves; only metrics it logged are asked for (others would be 404s). */
 export function RunCurves({ run }: { run: Run }) {
+  // The curves stop polling when the run ends: read them once more for the last epochs.
+  const queryClient = useQueryClient();
+  const live = isLive(run);
+  const wasLive = useRef(live);
+  useEffect(() => {
+    if (wasLive.current && !live) void queryClient.invalidateQueries({ queryKey: ['runs', 'history', run.run_id] });
+    wasLive.current = live;
+  }, [live, queryClient, run.run_id]);
   const logged = TRAINING_CURVES.filter((metric) => metric in run.metrics);
   if (!logged.length) return null;
   return (

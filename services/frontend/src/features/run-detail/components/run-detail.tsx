@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import { Link } from 'react-router';
 
 import { ErrorState } from '@/components/ui/error-state';
+import { RunProgress } from '@/components/ui/run-progress';
 import { LoadingBlock, Skeleton } from '@/components/ui/skeleton';
 import { StatusBadge } from '@/components/ui/status-badge';
 import { formatMetric, formatTime, metricLabel } from '@/lib/format';
@@ -10,6 +11,7 @@ import type { Run } from '@/types/api';
 
 import { useRun } from '../api/get-run';
 
+import { ChampionHistoryPanel } from './champion-history';
 import { PromotePanel } from './promote-panel';
 import { RunCurves } from './run-curves';
 
@@ -89,12 +91,14 @@ export function RunDetail({
           {link && <a className="text-sm text-indigo-700 hover:underline" href={link} target="_blank" rel="noreferrer">Open in MLflow ↗</a>}
           <Link className="text-sm text-indigo-700 hover:underline" to="/metrics">Back to dashboard</Link>
         </div>
+        <RunProgress run={run} className="w-full" />
       </header>
       <RunCurves run={run} />
       {panels?.(run)}
       <div className="grid gap-4 lg:grid-cols-2">
         <div className="space-y-4">
           <PromotePanel run={run} />
+          {run.model_name && <ChampionHistoryPanel modelName={run.model_name} />}
           <KeyValueTable title="Lineage" entries={lineage(run)} testId="lineage" />
           <KeyValueTable title="Metrics" entries={metrics} testId="metrics" />
         </div>

@@ -1,6 +1,7 @@
 import { infiniteQueryOptions, useInfiniteQuery } from '@tanstack/react-query';
 
 import { api } from '@/lib/api-client';
+import { IDLE_LIST_INTERVAL_MS, isLive, LIVE_INTERVAL_MS } from '@/lib/live';
 import type { Run, RunFilters, RunsResponse } from '@/types/api';
 
 export const RUNS_PAGE_SIZE = 100;
@@ -32,6 +33,9 @@ export const getRunsQueryOptions = (filters: RunFilters, orderBy: string) =>
     queryFn: ({ pageParam, signal }) => getRuns(filters, orderBy, pageParam, signal),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.nextPageToken ?? undefined,
+    // New runs appear and running ones move on without a reload: faster while one is running.
+    refetchInterval: (query) =>
+      query.state.data?.pages.some((page) => page.runs.some(isLive)) ? LIVE_INTERVAL_MS : IDLE_LIST_INTERVAL_MS,
   });
 
 export const useRuns = (filters: RunFilters, orderBy: string) =>

@@ -1,5 +1,6 @@
 import { Link } from 'react-router';
 
+import { RunProgress } from '@/components/ui/run-progress';
 import { StatusBadge } from '@/components/ui/status-badge';
 import { formatMetric, formatTime, metricLabel } from '@/lib/format';
 import { keyMetricsFor } from '@/lib/key-metrics';
@@ -52,6 +53,8 @@ export function RunCard({
           </div>
         ))}
       </dl>
+
+      <RunProgress run={run} className="mt-3" />
 
       <footer className="mt-auto flex items-center justify-between gap-2 pt-3 text-xs text-slate-500">
         <span>Started {formatTime(run.start_time)}</span>

@@ -23,7 +23,7 @@ describe('run detail', () => {
     seed([makeRun({ run_id: 'r1' })]); // logs train_loss, val_loss, val_ndcg_at_10, not learning_rate
     const asked: string[] = [];
     server.events.on('request:start', ({ request }) => {
-      if (request.url.includes('/history')) asked.push(new URL(request.url).pathname);
+      if (request.url.includes('/metrics/')) asked.push(new URL(request.url).pathname);
     });
     renderApp('/metrics/runs/r1');
     const trainLoss = await screen.findByTestId('curve-chart-train_loss');
