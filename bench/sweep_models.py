@@ -3,11 +3,14 @@
     .venv/bin/python bench/sweep_models.py --jobs 14 --out sweep-results
     MOVIE_GENIE_DEVICE=cuda .venv/bin/python bench/sweep_models.py --jobs 14   # on a GPU
 
-Each model's grid is a list of changes to its config in configs/; every variant trains once
-(seed 42) and is scored by its checkpoint's validation NDCG@10 only: test numbers are dropped
-here, never printed or saved, so nothing can be picked on them. Writes every variant's
-validation score and epochs (sweep.md, sweep.jsonl) and, per model, the best variant's full
-config (chosen/<file>.yaml), which `bench_models.py --configs` can then run on 3 seeds.
+Each model's grid is a list of changes to its config in configs/ (``--demo``: configs/ merged
+with configs/demo); every variant trains once (seed 42) and is scored by its checkpoint's
+validation NDCG@10 only: test numbers are never printed or written to the sweep's results, so
+nothing can be picked on them. (Each run's folder keeps `bench_models.py`'s cache, test ranks
+included and unread here, so that the 3-seed bench of the chosen variant reuses its seed-42 run.)
+Writes every variant's validation score, epochs and CPU time (sweep.md, sweep.jsonl) and, per
+model, the best variant's full config (chosen/<file>.yaml), which `bench_models.py --configs`
+can then run on 3 seeds.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from pathlib import Path
 
 import yaml
-from bench_models import MODELS, ROOT, pin_worker, prepare, raw_config, train_one
+from bench_models import MODELS, ROOT, cached_train_one, pin_worker, prepare, raw_config
 from movie_genie_trainer.config import merge_configs
 
 TT = "two-tower"
@@ -68,6 +71,21 @@ GRIDS: dict[str, list[dict]] = {
     B4R: [
         split_keys(c)
         for c in [
+            # round 2 (run first): the base's curve still rose at epoch 12, so a longer schedule
+            # within the 5-minute budget (~15 CPU-s an epoch), alone and with one change each.
+            # On the shared CPU only the first ran (docs/model-selection.md, "BERT4Rec").
+            {"epochs": 20, "early_stopping_patience": 5},
+            {
+                "epochs": 20,
+                "early_stopping_patience": 5,
+                "last_item_mask_ratio": 1.0,
+                "last_item_rule": "also",
+            },
+            {"epochs": 20, "early_stopping_patience": 5, "learning_rate": 0.005},
+            {"epochs": 20, "early_stopping_patience": 5, "dropout": 0.1},
+            {"epochs": 20, "early_stopping_patience": 5, "mask_ratio": 0.2},
+            {"hidden_size": 128},
+            # round 1's one-at-a-time grid around the base
             {},
             {"learning_rate": 0.001},
             {"learning_rate": 0.005},
@@ -85,6 +103,23 @@ GRIDS: dict[str, list[dict]] = {
         ]
     ],
     "ease": [{}],
+}
+# The demo's grid, around configs/ merged with configs/demo: the demo's 3-minute budget leaves
+# BERT4Rec about 5-6 epochs (~15 CPU-s each), so these try to learn more per epoch. Run against
+# the previous configs/demo (4 epochs, 1 warm-up epoch, batch 64); the last one won and is now
+# configs/demo (docs/model-selection.md, "Demo").
+DEMO_GRIDS: dict[str, list[dict]] = {
+    B4R: [
+        split_keys(c)
+        for c in [
+            {"epochs": 6},
+            {"epochs": 6, "warmup_epochs": 0},
+            {"epochs": 5, "warmup_epochs": 0},
+            {"epochs": 5, "warmup_epochs": 0, "learning_rate": 0.005},
+            {"epochs": 5, "warmup_epochs": 0, "batch_size": 32},
+        ]
+    ],
+    TT: [{}],
 }
 
 
@@ -107,6 +142,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--limit", type=int, default=None, help="only the first N variants per model (a dry run)"
     )
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="sweep DEMO_GRIDS around configs/ merged with configs/demo (the demo's budget)",
+    )
+    parser.add_argument(
+        "--skip", type=int, default=0, help="leave out the first N variants (already run)"
+    )
     parser.add_argument("--out", type=Path, default=ROOT / "sweep-results")
     parser.add_argument(
         "--processed",
@@ -117,11 +160,15 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     processed = args.processed or prepare(args.out)
+    grids = DEMO_GRIDS if args.demo else GRIDS
+    overrides = ROOT / "configs" / "demo" if args.demo else None
     jobs = []
     for label in args.models:
         filename = MODELS[label][2]
-        base = raw_config(ROOT / "configs", filename, None)
-        for i, change in enumerate(GRIDS[label][: args.limit]):
+        base = raw_config(ROOT / "configs", filename, overrides)
+        for i, change in enumerate(grids[label][: args.limit]):
+            if i < args.skip:
+                continue
             jobs.append(
                 (
                     label,
@@ -131,7 +178,7 @@ def main(argv: list[str] | None = None) -> int:
                 )
             )
     # Interleave the models so a deadline cuts both grids' tails, not one model's grid.
-    jobs.sort(key=lambda job: GRIDS[job[0]].index(job[1]))
+    jobs.sort(key=lambda job: grids[job[0]].index(job[1]))
     started = time.monotonic()
     import multiprocessing
     import os
@@ -147,7 +194,7 @@ def main(argv: list[str] | None = None) -> int:
         args.jobs, mp_context=context, initializer=pin_worker, initargs=(slots, args.threads)
     )
     pending = {
-        pool.submit(train_one, label, raw, 42, str(processed), out, False): (label, change, raw)
+        pool.submit(cached_train_one, label, raw, 42, str(processed), out): (label, change, raw)
         for label, change, raw, out in jobs
     }
     while pending:
@@ -172,6 +219,7 @@ def main(argv: list[str] | None = None) -> int:
                 "best_epoch": metrics["best_epoch"],
                 "epochs_trained": metrics["epochs_trained"],
                 "seconds": metrics["training_time_seconds"],
+                "cpu_seconds": run["cpu_seconds"],
                 "val_curve": [round(r["val_ndcg_at_10"], 5) for r in run["history"]],
             }
             results.append(row)
@@ -180,7 +228,7 @@ def main(argv: list[str] | None = None) -> int:
             print(
                 f"{label:9} {describe(change):45} val NDCG@10 {row['val_ndcg_at_10']:.4f} "
                 f"(epoch {row['best_epoch']}/{row['epochs_trained']}, "
-                f"{row['seconds']:.0f} s)",
+                f"{row['seconds']:.0f} s, {row['cpu_seconds']:.0f} CPU s)",
                 flush=True,
             )
     for future, (label, change, _) in pending.items():
@@ -196,8 +244,8 @@ def main(argv: list[str] | None = None) -> int:
         (chosen_dir / path.name).write_text(path.read_text())
     lines = [
         "| model | change from configs/ | val NDCG@10 | val Recall@10 | best epoch / run | "
-        "seconds |",
-        "|---|---|---|---|---|---|",
+        "seconds | CPU s |",
+        "|---|---|---|---|---|---|---|",
     ]
     for label in args.models:
         rows = sorted(
@@ -207,7 +255,7 @@ def main(argv: list[str] | None = None) -> int:
             lines.append(
                 f"| {label} | {r['change']} | {r['val_ndcg_at_10']:.4f} | "
                 f"{r['val_recall_at_10']:.4f} | {r['best_epoch']}/{r['epochs_trained']}"
-                f" | {r['seconds']:.0f} |"
+                f" | {r['seconds']:.0f} | {r['cpu_seconds']:.0f} |"
             )
         if rows:
             best = rows[0]["config"]
