@@ -8,7 +8,6 @@ import re
 import requests
 from playwright.sync_api import Locator, Page, expect
 
-CARDS = "[data-testid=run-card]"
 PICKS = "[data-testid=recommended-movie]"
 
 
@@ -17,11 +16,20 @@ def an_evaluation_user(recommender: str) -> int:
     return users[len(users) // 2]
 
 
-def a_user_the_runs_agree_on(frontend, recommender) -> int:
-    """Among some evaluation users, one whose two-tower and BERT4Rec top 10 share the most movies,
-    so that compare's shared marks have something to mark."""
+def trained_runs(frontend) -> dict[str, str]:
+    """model name -> run id of the session's finished runs (by id, not by card count, so runs
+    that other tests start in the same experiment change nothing here)."""
     runs = requests.get(f"{frontend.url}/api/models/runs", params={"limit": 100}, timeout=30)
-    ids = [r["run_id"] for r in runs.json()["data"] if r["model_name"] in ("two-tower", "bert4rec")]
+    return {
+        run["model_name"]: run["run_id"]
+        for run in runs.json()["data"]
+        if run["status"] == "FINISHED"
+    }
+
+
+def a_user_the_runs_agree_on(run_ids: list[str], recommender) -> int:
+    """Among some evaluation users, one whose two runs' top 10 share the most movies, so that
+    compare's shared marks have something to mark."""
     users = requests.get(f"{recommender}/users", timeout=30).json()["data"][:20]
 
     def top(run_id: str, user_id: int) -> set[int]:
@@ -29,14 +37,12 @@ def a_user_the_runs_agree_on(frontend, recommender) -> int:
         answer = requests.get(url, params={"user_id": user_id}, timeout=120).json()
         return {movie["movie_id"] for movie in answer["data"]["recommendations"]}
 
-    return max(users, key=lambda user_id: len(top(ids[0], user_id) & top(ids[1], user_id)))
+    return max(users, key=lambda u: len(top(run_ids[0], u) & top(run_ids[1], u)))
 
 
-def open_run(page: Page, url: str, model_type: str) -> None:
-    page.goto(f"{url}/metrics?type={model_type}")
-    expect(page.locator(CARDS)).to_have_count(1, timeout=20_000)
-    page.locator(CARDS).first.get_by_role("link").first.click()
-    expect(page.get_by_test_id("run-title")).to_be_visible()
+def open_run(page: Page, frontend, model_name: str) -> None:
+    page.goto(f"{frontend.url}/metrics/runs/{trained_runs(frontend)[model_name]}")
+    expect(page.get_by_test_id("run-title")).to_contain_text(model_name, timeout=20_000)
 
 
 def titles(list_: Locator) -> list[str]:
@@ -51,7 +57,7 @@ def pick_user(scope: Locator, user_id: int) -> None:
 def test_try_it_shows_a_users_history_and_the_runs_top_10_titles(
     page, frontend, recommender, artifacts
 ):
-    open_run(page, frontend.url, "retrieval")
+    open_run(page, frontend, "two-tower")
     panel = page.get_by_role("region", name="Try it")
     pick_user(panel, an_evaluation_user(recommender))
 
@@ -82,7 +88,7 @@ def test_try_it_shows_a_users_history_and_the_runs_top_10_titles(
 
 
 def test_a_run_without_a_model_says_so(page, frontend):
-    open_run(page, frontend.url, "baseline")
+    open_run(page, frontend, "popularity")
     panel = page.get_by_role("region", name="Try it")
     expect(panel.get_by_test_id("no-model")).to_contain_text("No model to try")
     expect(panel.get_by_label("User id")).to_have_count(0)
@@ -91,16 +97,13 @@ def test_a_run_without_a_model_says_so(page, frontend):
 def test_compare_shows_two_runs_lists_side_by_side_for_the_same_user(
     page, frontend, recommender, artifacts
 ):
-    page.goto(frontend.url + "/metrics")
-    expect(page.locator(CARDS)).to_have_count(3, timeout=20_000)
-    for model_type in ("retrieval", "ranking"):
-        card = page.locator(f"{CARDS}[data-model-type={model_type}]")
-        card.get_by_label(re.compile("^Compare")).click()
-        expect(card.get_by_label(re.compile("^Compare"))).to_be_checked()
-    page.get_by_role("link", name="Compare runs").click()
+    runs = trained_runs(frontend)
+    pair = [runs["two-tower"], runs["bert4rec"]]
+    page.goto(f"{frontend.url}/metrics/compare?runs={','.join(pair)}")
     page.get_by_role("tab", name="Recommendations").click()
     section = page.get_by_role("region", name="Recommendations side by side")
-    pick_user(section, a_user_the_runs_agree_on(frontend, recommender))
+    pick_user(section, a_user_the_runs_agree_on(pair, recommender))
+    expect(page).to_have_url(re.compile(r"tab=recommendations&user=\d+$"))
 
     columns = section.get_by_test_id("run-recommendations")
     expect(columns).to_have_count(2)
