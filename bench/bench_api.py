@@ -168,16 +168,25 @@ def stream_csv(base: str, workers: list[psutil.Process]) -> dict:
     }
 
 
-def wait_for_warm_workers(log_path: Path, timeout: float = 600) -> float:
+def wait_for_warm_workers(base: str, log_path: Path, timeout: float = 600) -> float:
+    """Seconds until every worker serves the runs. A preloading master (the store set) loads
+    them once for all its workers, so one log line; without it each worker logs its own load.
+    Then summaries on fresh connections, so that they spread over the workers: one still
+    loading holds the request (then 503), so a run of 200s means all have the runs."""
     started = time.monotonic()
-    while time.monotonic() - started < timeout:
-        text = log_path.read_text(errors="replace")
-        if "warming the run cache failed" in text:
+    while f"runs of experiment '{EXPERIMENT}'" not in log_path.read_text(errors="replace"):
+        if "warming the run cache failed" in log_path.read_text(errors="replace"):
             raise RuntimeError(f"warming the run cache failed; see {log_path}")
-        if text.count(f"runs of experiment '{EXPERIMENT}'") >= WORKERS:
-            return time.monotonic() - started
+        if time.monotonic() - started > timeout:
+            raise TimeoutError("gunicorn did not load the run cache")
         time.sleep(1)
-    raise TimeoutError("gunicorn workers did not load the run cache")
+    answered = 0
+    while answered < 4 * WORKERS:
+        if time.monotonic() - started > timeout:
+            raise TimeoutError("gunicorn workers did not all serve the run cache")
+        response = requests.get(f"{base}/api/models/summary", timeout=600)
+        answered = answered + 1 if response.status_code == 200 else 0
+    return time.monotonic() - started
 
 
 def main() -> int:
@@ -210,7 +219,7 @@ def main() -> int:
                 "MLFLOW_HTTP_REQUEST_TIMEOUT": "120",
             },
         )
-        warm = wait_for_warm_workers(log_path)
+        warm = wait_for_warm_workers(base, log_path)
         print(f"gunicorn ({WORKERS} workers) loaded the run cache in {warm:.1f} s")
 
         with requests.Session() as session:
