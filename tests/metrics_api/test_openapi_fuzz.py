@@ -109,3 +109,13 @@ def test_fuzzing_covered_the_search_language_on_every_route_that_takes_it(fuzzed
     for path in ("/api/models/runs?", "/api/models/runs.csv?", "/api/models/summary?"):
         with_q = [url for url in SENT_URLS if path in url and "q=" in url.split("?", 1)[1]]
         assert len(with_q) >= 5, (path, len(with_q))
+
+
+def test_fuzzing_covered_the_champion_history_and_roll_back(fuzzed):
+    for suffix in ("/history", "/rollback"):
+        hits = [
+            url
+            for url in SENT_URLS
+            if "/api/models/champions/" in url and url.split("?", 1)[0].endswith(suffix)
+        ]
+        assert len(hits) >= 10, suffix

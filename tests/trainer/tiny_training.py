@@ -4,6 +4,7 @@ trainer's own lifecycle (``training.training_run``), so the hook order is the CL
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import torch
@@ -46,10 +47,12 @@ def train(
     config: dict = CONFIG,
     final: dict[str, float] = FINAL,
     val_ndcg_at_10: float = 0.015,
+    after_epoch: Callable[[int], None] | None = None,
 ) -> list[dict]:
     """Train for ``epochs``, write the CLI's output files, call every hook in the CLI's order;
     ``fail_at`` crashes at that epoch (the hooks see it, then it is raised). The validation
-    curve climbs linearly to ``val_ndcg_at_10`` at the last epoch."""
+    curve climbs linearly to ``val_ndcg_at_10`` at the last epoch. ``after_epoch(epoch)`` is
+    called once each epoch has been handed to the hooks (a test may hold the run there)."""
     torch.manual_seed(0)
     model = TinySequenceModel()
     optimizer = torch.optim.SGD(model.parameters(), lr=0.01)
@@ -78,6 +81,8 @@ def train(
             }
             history.append({"epoch": epoch, **metrics})
             run.epoch_end(epoch, metrics)
+            if after_epoch is not None:
+                after_epoch(epoch)
         out_dir.mkdir(parents=True, exist_ok=True)
         torch.save(model.state_dict(), out_dir / "model.pth")
         (out_dir / "metrics.json").write_text(json.dumps(final))
