@@ -29,6 +29,9 @@ accesslog = "-"
 # gunicorn's default line, led by the worker's pid (which worker served what, e.g. in tests).
 access_log_format = '%(p)s %(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s"'
 errorlog = "-"
+# gunicorn 25+'s runtime control socket ($HOME/.gunicorn/gunicorn.ctl) is unused here: off, so
+# the container's user needs no writable home and native servers side by side share no socket.
+control_socket_disable = True
 loglevel = os.environ.get("METRICS_API_LOG_LEVEL", "info")
 
 # One folder shared by this server's workers (promotion lock, champion map: see champions.py),

@@ -72,9 +72,27 @@ def server_command(env: dict[str, str]) -> list[str]:
         env.get("MLFLOW_PORT", "5000"),
         "--workers",
         env.get("MLFLOW_WORKERS", "1"),
-        *(["--allowed-hosts", hosts] if (hosts := env.get("MLFLOW_ALLOWED_HOSTS")) else []),
+        *(["--allowed-hosts", hosts] if (hosts := allowed_hosts(env)) else []),
         *(["--app-name", "basic-auth"] if accounts.auth_enabled(env) else []),
     ]
+
+
+def own_url(env: dict[str, str]) -> str:
+    """Where this container's own calls (the seeding below) reach the server: its loopback."""
+    host = env.get("MLFLOW_HOST", "0.0.0.0")
+    host = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+    return f"http://{host}:{env.get('MLFLOW_PORT', '5000')}"
+
+
+def allowed_hosts(env: dict[str, str]) -> str | None:
+    """MLFLOW_ALLOWED_HOSTS plus the server's own loopback address, which the seeding uses: a
+    team that lists only its public name would otherwise lock the entrypoint out (403, invalid
+    Host). Loopback inside the container is no DNS-rebinding target. Unset: MLflow's defaults."""
+    hosts = [h.strip() for h in env.get("MLFLOW_ALLOWED_HOSTS", "").split(",") if h.strip()]
+    if not hosts:
+        return None
+    own = own_url(env).removeprefix("http://")
+    return ",".join(hosts if own in hosts else [*hosts, own])
 
 
 def check_secrets(env: dict[str, str]) -> None:
@@ -155,10 +173,7 @@ def main() -> int:
     )
     server = subprocess.Popen(command, env=env, start_new_session=True)
     if accounts.auth_enabled(env):
-        host = env.get("MLFLOW_HOST", "0.0.0.0")
-        host = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
-        url = f"http://{host}:{env.get('MLFLOW_PORT', '5000')}"
-        threading.Thread(target=seed_when_up, args=(env, url), daemon=True).start()
+        threading.Thread(target=seed_when_up, args=(env, own_url(env)), daemon=True).start()
 
     def stop(signum, _frame):
         try:

@@ -17,4 +17,7 @@ worker_class = "gthread"
 timeout = 120  # a cold model load downloads it from the artifact store first
 accesslog = "-"
 errorlog = "-"
+# gunicorn 25+'s runtime control socket ($HOME/.gunicorn/gunicorn.ctl) is unused here: off, so
+# the container's user needs no writable home and native servers side by side share no socket.
+control_socket_disable = True
 loglevel = os.environ.get("RECOMMENDER_LOG_LEVEL", "info")
