@@ -23,7 +23,7 @@ def test_unreachable_database_fails_fast_naming_the_host():
     env = entrypoint_env(
         {
             "MLFLOW_BACKEND_STORE_URI": f"postgresql+psycopg2://mlflow:{PASSWORD}@127.0.0.1:{port}/mlflow",
-            "MLFLOW_DB_WAIT_SECONDS": "4",
+            "MLFLOW_DB_WAIT_SECONDS": "1",  # refused at once: the budget is the test's wait
             "MLFLOW_PORT": str(free_port()),
         }
     )
@@ -34,9 +34,9 @@ def test_unreachable_database_fails_fast_naming_the_host():
     elapsed = time.monotonic() - started
     assert result.returncode != 0
     assert f"127.0.0.1:{port}" in result.stderr
-    assert "did not answer within 4 s" in result.stderr
+    assert "did not answer within 1 s" in result.stderr
     assert PASSWORD not in result.stderr + result.stdout  # the password is never printed
-    assert elapsed < 4 + 30, "the retry budget bounds the wait"
+    assert elapsed < 1 + 30, "the retry budget bounds the wait"
 
 
 def group_alive(pgid: int) -> bool:
