@@ -262,6 +262,29 @@ def table(rows: list[dict], markdown: bool) -> str:
     return "\n".join(text)
 
 
+def add_run_arguments(parser: argparse.ArgumentParser, out: Path, threads: int) -> None:
+    """The options this bench and sweep_models.py share: how many runs at once and the cores
+    of each, where results go, and data already processed."""
+    parser.add_argument("--jobs", type=int, default=1, help="runs at once (each pinned)")
+    parser.add_argument("--threads", type=int, default=threads, help="cores per run")
+    parser.add_argument("--out", type=Path, default=out)
+    parser.add_argument(
+        "--processed",
+        type=Path,
+        default=None,
+        help="already processed data (default: prepare configs/data.yaml)",
+    )
+
+
+def processed_data(args: argparse.Namespace) -> Path:
+    """``--processed``, or ML-100k prepared under ``--out`` (which this creates)."""
+    args.out.mkdir(parents=True, exist_ok=True)
+    if args.processed is not None:
+        return args.processed
+    print(f"== preparing ML-100k into {args.out / 'processed'}", flush=True)
+    return prepare(args.out)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--configs", type=Path, default=ROOT / "configs")
@@ -273,25 +296,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--models", nargs="+", default=list(MODELS), choices=list(MODELS))
     parser.add_argument("--seeds", type=int, nargs="+", default=[42, 43, 44])
-    parser.add_argument("--jobs", type=int, default=1, help="runs at once (each pinned)")
-    parser.add_argument("--threads", type=int, default=2, help="cores per run when --jobs > 1")
-    parser.add_argument("--out", type=Path, default=ROOT / "bench-results")
-    parser.add_argument(
-        "--processed",
-        type=Path,
-        default=None,
-        help="already processed data (default: prepare configs/data.yaml)",
-    )
+    add_run_arguments(parser, ROOT / "bench-results", threads=2)
     parser.add_argument("--fresh", action="store_true", help="retrain runs already cached")
     args = parser.parse_args(argv)
-    args.out.mkdir(parents=True, exist_ok=True)
     if args.fresh:
         for cache in (args.out / "models").glob("*/bench-run.json"):
             cache.unlink()
-    processed = args.processed
-    if processed is None:
-        print(f"== preparing ML-100k into {args.out / 'processed'}", flush=True)
-        processed = prepare(args.out)
+    processed = processed_data(args)
     jobs = []
     for label in args.models:
         filename, seeded = MODELS[label][2], MODELS[label][3]

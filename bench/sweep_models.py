@@ -20,10 +20,17 @@ import json
 import sys
 import time
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-from pathlib import Path
 
 import yaml
-from bench_models import MODELS, ROOT, cached_train_one, pin_worker, prepare, raw_config
+from bench_models import (
+    MODELS,
+    ROOT,
+    add_run_arguments,
+    cached_train_one,
+    pin_worker,
+    processed_data,
+    raw_config,
+)
 from movie_genie_trainer.config import merge_configs
 
 TT = "two-tower"
@@ -131,8 +138,6 @@ def describe(change: dict) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--models", nargs="+", default=[TT, B4R], choices=list(GRIDS))
-    parser.add_argument("--jobs", type=int, default=1)
-    parser.add_argument("--threads", type=int, default=1, help="cores per run")
     parser.add_argument(
         "--deadline",
         type=float,
@@ -150,16 +155,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--skip", type=int, default=0, help="leave out the first N variants (already run)"
     )
-    parser.add_argument("--out", type=Path, default=ROOT / "sweep-results")
-    parser.add_argument(
-        "--processed",
-        type=Path,
-        default=None,
-        help="already processed data (default: prepare configs/data.yaml)",
-    )
+    add_run_arguments(parser, ROOT / "sweep-results", threads=1)
     args = parser.parse_args(argv)
-    args.out.mkdir(parents=True, exist_ok=True)
-    processed = args.processed or prepare(args.out)
+    processed = processed_data(args)
     grids = DEMO_GRIDS if args.demo else GRIDS
     overrides = ROOT / "configs" / "demo" if args.demo else None
     jobs = []
