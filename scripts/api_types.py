@@ -47,10 +47,10 @@ def generate() -> str:
         return HEADER + target.read_text()
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="fail on drift, write nothing")
-    check = parser.parse_args().check
+    check = parser.parse_args(argv).check
     fresh = generate()
     committed = SCHEMA_TS.read_text() if SCHEMA_TS.exists() else ""
     if not check:
