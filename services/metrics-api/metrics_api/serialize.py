@@ -25,14 +25,36 @@ def run_to_dict(run: Run) -> dict:
     metrics = {sys.intern(k): finite(v) for k, v in data.metrics.items()}
     params = {sys.intern(k): v for k, v in data.params.items()}
     tags = {sys.intern(k): v for k, v in data.tags.items() if not k.startswith(HIDDEN_TAG_PREFIX)}
+    return run_dict(
+        (info.run_id, info.run_name, info.experiment_id, info.status),
+        (info.start_time, info.end_time, info.artifact_uri),
+        metrics,
+        params,
+        tags,
+        heartbeat_step(run),
+    )
+
+
+def run_dict(
+    ids: tuple[str, str, str, str],
+    times: tuple[int | None, int | None, str],
+    metrics: dict,
+    params: dict,
+    tags: dict,
+    heartbeat: int | None,
+) -> dict:
+    """The API's run object, from MLflow's REST entities or its store's rows (store_reader.py):
+    ``ids`` (run id, name, experiment id, status), ``times`` (start, end, artifact URI)."""
+    run_id, name, experiment_id, status = ids
+    start, end, artifact_uri = times
     return {
-        "run_id": info.run_id,
-        "run_name": info.run_name,
-        "experiment_id": info.experiment_id,
-        "status": info.status,
-        "start_time": info.start_time,
-        "end_time": info.end_time,
-        "artifact_uri": info.artifact_uri,
+        "run_id": run_id,
+        "run_name": name,
+        "experiment_id": experiment_id,
+        "status": status,
+        "start_time": start,
+        "end_time": end,
+        "artifact_uri": artifact_uri,
         "model_type": tags.get("model_type"),
         "model_name": tags.get("model_name"),
         "framework": tags.get("framework"),
@@ -40,7 +62,7 @@ def run_to_dict(run: Run) -> dict:
         "metrics": metrics,
         "params": params,
         "tags": tags,
-        "progress": progress_of(info.status, info.start_time, params, metrics, heartbeat_step(run)),
+        "progress": progress_of(status, start, params, metrics, heartbeat),
     }
 
 

@@ -26,8 +26,7 @@ import threading
 from urllib.parse import unquote, urlsplit
 
 from .errors import TrackingUnavailable
-from .progress import progress_of
-from .serialize import HIDDEN_TAG_PREFIX
+from .serialize import HIDDEN_TAG_PREFIX, run_dict
 from .staleness import HEARTBEAT_METRIC
 
 BATCH = 2000  # runs per fetch and per json.loads
@@ -185,23 +184,14 @@ class StoreReader:
                         values
                     )
                     tags, params, metrics = tags or {}, params or {}, metrics or {}
-                    run = {
-                        "run_id": run_id,
-                        "run_name": name,
-                        "experiment_id": str(exp_id),
-                        "status": status,
-                        "start_time": start,
-                        "end_time": end,
-                        "artifact_uri": uri,
-                        "model_type": tags.get("model_type"),
-                        "model_name": tags.get("model_name"),
-                        "framework": tags.get("framework"),
-                        "model_status": tags.get("status"),
-                        "metrics": metrics,
-                        "params": params,
-                        "tags": tags,
-                        "progress": progress_of(status, start, params, metrics, beat),
-                    }
+                    run = run_dict(
+                        (run_id, name, str(exp_id), status),
+                        (start, end, uri),
+                        metrics,
+                        params,
+                        tags,
+                        beat,
+                    )
                     old = previous.get(run_id)
                     if old is not None and all(old[k] == run[k] for k in COMPARED):
                         run = old
