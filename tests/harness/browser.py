@@ -7,7 +7,12 @@ Playwright's sync API runs an event loop for as long as it is open, so there mus
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
+
+# Playwright's 5 s defaults are for a developer's laptop: on CI's 2 busy cores a chart of a compare
+# view took 5.7-6.7 s to appear. These are ceilings on waits for events, not fixed sleeps.
+WAIT_MS = 20_000
+expect.set_options(timeout=WAIT_MS)
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -34,6 +39,7 @@ def browser():
 def page(browser):
     """A fresh browser context per test; any console error or failed page load fails the test."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context.set_default_timeout(WAIT_MS)
     page = context.new_page()
     errors: list[str] = []
 
