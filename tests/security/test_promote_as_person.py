@@ -72,6 +72,11 @@ def test_people_without_rights_or_password_cannot_promote(
     run_id = seeded.runs[1].info.run_id
     viewer = add_person(secured_mlflow_server, "viewer")
     editor = add_person(secured_mlflow_server, "editor")
+    # The other run is champion whatever ran before (tests run in random order).
+    setup = api.post(
+        f"/api/models/runs/{seeded.runs[0].info.run_id}/promote", headers=basic(*editor)
+    )
+    assert setup.status_code == 200, setup.text
     before = champion(admin_client)
     refused = {
         "viewer": api.post(f"/api/models/runs/{run_id}/promote", headers=basic(*viewer)),
