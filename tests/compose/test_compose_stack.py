@@ -227,7 +227,8 @@ def test_fifty_trickling_connections_through_nginx_do_not_starve_health(stack):
     The same requests and tricklers as bench/bench_slow_clients.py; the stage prints the p99 next
     to its 1 s target (timings are reported, not asserted)."""
     baseline = health_latencies(stack.web, count=100)
-    with Tricklers(stack.ports["frontend"]):
+    with Tricklers(stack.ports["frontend"], SLOW_CLIENTS, TRICKLE_SECONDS) as slow:
+        assert slow.ticked.wait(10)  # every connection is open and has sent its first byte
         attacked = health_latencies(stack.web, count=200)
     assert baseline["errors"] == 0, baseline
     assert attacked["errors"] == 0, attacked

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 RUN_FIELDS = {
     "run_id",
+    "progress",  # epoch, epochs and ETA of a running run; null otherwise
     "run_name",
     "experiment_id",
     "status",
