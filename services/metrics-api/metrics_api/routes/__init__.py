@@ -6,10 +6,11 @@ import json
 import re
 from typing import TypeVar
 
-from flask import current_app, jsonify
+from flask import current_app, jsonify, request
 from pydantic import BaseModel, ValidationError
 
 from ..errors import BadRequest
+from ..people import promoter_from
 from ..schemas import RUN_ID_PATTERN
 
 M = TypeVar("M", bound=BaseModel)
@@ -48,3 +49,16 @@ def check_run_id(run_id: str) -> str:
 def services():
     """The per-app services attached by ``create_app`` (tracking client, run cache)."""
     return current_app.extensions["metrics_api"]
+
+
+def acting_promoter():
+    """Who asks to move the champion (a person's Basic credentials or the automation token), and
+    the tracking client that acts for them: a person's own MLflow account, so MLflow's
+    permissions decide and the registry records them."""
+    promoter = promoter_from(
+        request.headers.get("Authorization"), current_app.config["PROMOTE_TOKEN"]
+    )
+    tracking = services().tracking
+    if promoter.is_person:
+        tracking = tracking.as_user(promoter.name, promoter.password)
+    return promoter, tracking

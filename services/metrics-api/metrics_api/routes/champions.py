@@ -7,16 +7,15 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, current_app, request
+from flask import Blueprint, current_app
 
 from .. import champion_history
 from ..champion_schemas import KEY_METRICS
 from ..champions import ALIAS
 from ..errors import BadRequest
-from ..people import promoter_from
 from ..promotion import roll_back
 from ..schemas import NAME_PATTERN
-from . import ok, services
+from . import acting_promoter, ok, services
 
 bp = Blueprint("champions", __name__, url_prefix="/api/models/champions")
 
@@ -71,13 +70,8 @@ def history(model_name: str):
 
 @bp.post("/<model_name>/rollback")
 def rollback(model_name: str):
-    promoter = promoter_from(
-        request.headers.get("Authorization"), current_app.config["PROMOTE_TOKEN"]
-    )
+    promoter, tracking = acting_promoter()
     registered(model_name)  # a 400 for a malformed name
-    tracking = services().tracking
-    if promoter.is_person:
-        tracking = tracking.as_user(promoter.name, promoter.password)
     data = roll_back(
         tracking,
         services().champions,

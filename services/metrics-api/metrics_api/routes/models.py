@@ -20,7 +20,6 @@ from ..champions import with_status
 from ..errors import BadRequest, NotFound
 from ..limits import json_body
 from ..ordering import page, parse_order
-from ..people import promoter_from
 from ..promotion import promote
 from ..query import RunFilter, matching_rows, matching_runs
 from ..query.export import default_columns, parse_columns, stream_csv
@@ -29,7 +28,7 @@ from ..schemas import METRIC_PATTERN, CompareRequest, RunsCsvQuery, RunsQuery, S
 from ..serialize import experiment_to_dict, history_to_list, run_to_dict
 from ..staleness import marked
 from ..summary import default_goal, summarize
-from . import check_run_id, ok, ok_runs, services, validated
+from . import acting_promoter, check_run_id, ok, ok_runs, services, validated
 
 bp = Blueprint("models", __name__, url_prefix="/api/models")
 
@@ -206,12 +205,7 @@ def prime(index: RunIndex, name: str) -> None:
 @bp.post("/runs/<run_id>/promote")
 def promote_run(run_id: str):
     """Runs of the configured experiment only: the registered models belong to it."""
-    promoter = promoter_from(
-        request.headers.get("Authorization"), current_app.config["PROMOTE_TOKEN"]
-    )
-    tracking = services().tracking
-    if promoter.is_person:
-        tracking = tracking.as_user(promoter.name, promoter.password)
+    promoter, tracking = acting_promoter()
     data = promote(
         tracking,
         services().champions,
