@@ -25,6 +25,11 @@ export default defineConfig({
     setupFiles: ['./src/testing/setup-tests.ts'],
     include: ['src/**/*.test.{ts,tsx}'],
     css: false,
+    // One jsdom and one module graph for all files (in the one worker CI's 2 cores get): each
+    // file's own fresh environment and imports cost more than its tests. Each test still stands
+    // alone: renderApp makes a fresh router and query cache, and setup-tests.ts resets the fake
+    // API's handlers and data, storage and the DOM after every test.
+    isolate: false,
     testTimeout: 30000,
   },
 });

@@ -2,6 +2,7 @@ import '@testing-library/jest-dom/vitest';
 
 import { cleanup, configure } from '@testing-library/react';
 
+import { seed } from './handlers';
 import { server } from './server';
 
 // jsdom has no layout engine, so every element measures 0×0 and Recharts would draw nothing.
@@ -26,6 +27,7 @@ afterEach(() => {
   cleanup();
   server.resetHandlers();
   server.events.removeAllListeners();
+  seed([]);
   window.sessionStorage.clear();
 });
 afterAll(() => server.close());
