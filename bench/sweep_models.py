@@ -5,8 +5,9 @@
 
 Each model's grid is a list of changes to its config in configs/ (``--demo``: configs/ merged
 with configs/demo); every variant trains once (seed 42) and is scored by its checkpoint's
-validation NDCG@10 only: test numbers are never printed or written to the sweep's results, so
-nothing can be picked on them. (Each run's folder keeps `bench_models.py`'s cache, test ranks
+validation NDCG@10 only (``--seeds``: each variant under each seed, reported as mean ± sd):
+test numbers are never printed or written to the sweep's results, so nothing can be picked on
+them. (Each run's folder keeps `bench_models.py`'s cache, test ranks
 included and unread here, so that the 3-seed bench of the chosen variant reuses its seed-42 run.)
 Writes every variant's validation score, epochs and CPU time (sweep.md, sweep.jsonl) and, per
 model, the best variant's full config (chosen/<file>.yaml), which `bench_models.py --configs`
@@ -107,6 +108,10 @@ GRIDS: dict[str, list[dict]] = {
             {"num_layers": 1},
             {"weight_decay": 0.0},
             {"epochs": 40},
+            # round 3 adds what won the demo's sweep (batch 32, no warm-up); it runs these with
+            # round 1's untried ones and the mask-ratio tie on 2-3 seeds (`--variants`).
+            {"batch_size": 32},
+            {"warmup_epochs": 0},
         ]
     ],
     "ease": [{}],
@@ -135,6 +140,35 @@ def describe(change: dict) -> str:
     return ", ".join(flat) or "base"
 
 
+def variant_rows(results: list[dict]) -> list[dict]:
+    """One row per variant: its seeds' validation NDCG@10 as mean ± sd (sd 0 for one seed),
+    best first; times are means."""
+    import statistics
+
+    by_change: dict[str, list[dict]] = {}
+    for r in results:
+        by_change.setdefault(r["change"], []).append(r)
+    rows = []
+    for change, runs in by_change.items():
+        runs.sort(key=lambda r: r["seed"])
+        scores = [r["val_ndcg_at_10"] for r in runs]
+        rows.append(
+            {
+                "change": change,
+                "config": runs[0]["config"],
+                "seeds": " ".join(str(r["seed"]) for r in runs),
+                "mean": statistics.fmean(scores),
+                "sd": statistics.stdev(scores) if len(scores) > 1 else 0.0,
+                "per_seed": ", ".join(f"{s:.4f}" for s in scores),
+                "recall": statistics.fmean(r["val_recall_at_10"] for r in runs),
+                "epochs": ", ".join(f"{r['best_epoch']}/{r['epochs_trained']}" for r in runs),
+                "seconds": statistics.fmean(r["seconds"] for r in runs),
+                "cpu_seconds": statistics.fmean(r["cpu_seconds"] for r in runs),
+            }
+        )
+    return sorted(rows, key=lambda r: -r["mean"])
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--models", nargs="+", default=[TT, B4R], choices=list(GRIDS))
@@ -155,6 +189,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--skip", type=int, default=0, help="leave out the first N variants (already run)"
     )
+    parser.add_argument(
+        "--variants",
+        type=int,
+        nargs="+",
+        default=None,
+        help="only these grid positions (0-based), in this order",
+    )
+    parser.add_argument(
+        "--seeds", type=int, nargs="+", default=[42], help="train each variant under each seed"
+    )
     add_run_arguments(parser, ROOT / "sweep-results", threads=1)
     args = parser.parse_args(argv)
     processed = processed_data(args)
@@ -165,18 +209,25 @@ def main(argv: list[str] | None = None) -> int:
         filename = MODELS[label][2]
         base = raw_config(ROOT / "configs", filename, overrides)
         for i, change in enumerate(grids[label][: args.limit]):
-            if i < args.skip:
+            if i < args.skip or (args.variants is not None and i not in args.variants):
                 continue
-            jobs.append(
-                (
-                    label,
-                    change,
-                    merge_configs(base, change),
-                    str(args.out / "models" / f"{label}-{i}"),
+            for seed in args.seeds:
+                # seed 42 keeps the folder name of the single-seed sweeps (their caches)
+                suffix = "" if seed == 42 else f"-seed{seed}"
+                order = args.variants.index(i) if args.variants is not None else i
+                jobs.append(
+                    (
+                        order,
+                        label,
+                        change,
+                        merge_configs(base, change),
+                        seed,
+                        str(args.out / "models" / f"{label}-{i}{suffix}"),
+                    )
                 )
-            )
-    # Interleave the models so a deadline cuts both grids' tails, not one model's grid.
-    jobs.sort(key=lambda job: grids[job[0]].index(job[1]))
+    # Interleave the models so a deadline cuts both grids' tails, not one model's grid; a
+    # variant's seeds run side by side.
+    jobs.sort(key=lambda job: job[0])
     started = time.monotonic()
     import multiprocessing
     import os
@@ -192,8 +243,12 @@ def main(argv: list[str] | None = None) -> int:
         args.jobs, mp_context=context, initializer=pin_worker, initargs=(slots, args.threads)
     )
     pending = {
-        pool.submit(cached_train_one, label, raw, 42, str(processed), out): (label, change, raw)
-        for label, change, raw, out in jobs
+        pool.submit(cached_train_one, label, raw, seed, str(processed), out): (
+            label,
+            change,
+            raw,
+        )
+        for _, label, change, raw, seed, out in jobs
     }
     while pending:
         left = None if args.deadline is None else args.deadline - (time.monotonic() - started)
@@ -211,6 +266,7 @@ def main(argv: list[str] | None = None) -> int:
             row = {
                 "model": label,
                 "change": describe(change),
+                "seed": run["seed"],
                 "config": raw,
                 "val_ndcg_at_10": metrics["val_ndcg_at_10"],
                 "val_recall_at_10": metrics["val_recall_at_10"],
@@ -224,7 +280,8 @@ def main(argv: list[str] | None = None) -> int:
             log.write(json.dumps(row) + "\n")
             log.flush()
             print(
-                f"{label:9} {describe(change):45} val NDCG@10 {row['val_ndcg_at_10']:.4f} "
+                f"{label:9} {describe(change):45} seed {row['seed']} "
+                f"val NDCG@10 {row['val_ndcg_at_10']:.4f} "
                 f"(epoch {row['best_epoch']}/{row['epochs_trained']}, "
                 f"{row['seconds']:.0f} s, {row['cpu_seconds']:.0f} CPU s)",
                 flush=True,
@@ -241,24 +298,22 @@ def main(argv: list[str] | None = None) -> int:
     for path in (ROOT / "configs").glob("*.yaml"):  # models not swept keep their defaults
         (chosen_dir / path.name).write_text(path.read_text())
     lines = [
-        "| model | change from configs/ | val NDCG@10 | val Recall@10 | best epoch / run | "
-        "seconds | CPU s |",
-        "|---|---|---|---|---|---|---|",
+        "| model | change from configs/ | seeds | val NDCG@10 (mean ± sd) | per seed | "
+        "val Recall@10 | best epoch / run | seconds | CPU s |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for label in args.models:
-        rows = sorted(
-            (r for r in results if r["model"] == label), key=lambda r: -r["val_ndcg_at_10"]
-        )
+        rows = variant_rows([r for r in results if r["model"] == label])
         for r in rows:
             lines.append(
-                f"| {label} | {r['change']} | {r['val_ndcg_at_10']:.4f} | "
-                f"{r['val_recall_at_10']:.4f} | {r['best_epoch']}/{r['epochs_trained']}"
-                f" | {r['seconds']:.0f} | {r['cpu_seconds']:.0f} |"
+                f"| {label} | {r['change']} | {r['seeds']} | {r['mean']:.4f} ± {r['sd']:.4f} | "
+                f"{r['per_seed']} | {r['recall']:.4f} | {r['epochs']} | {r['seconds']:.0f} | "
+                f"{r['cpu_seconds']:.0f} |"
             )
         if rows:
             best = rows[0]["config"]
             (chosen_dir / MODELS[label][2]).write_text(yaml.safe_dump(best, sort_keys=False))
-            print(f"chosen {label}: {rows[0]['change']} ({rows[0]['val_ndcg_at_10']:.4f})")
+            print(f"chosen {label}: {rows[0]['change']} ({rows[0]['mean']:.4f})")
     (args.out / "sweep.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines), flush=True)
     log.close()
