@@ -2,8 +2,8 @@
 
 The scoring process of the stack, so the metrics API stays free of torch. Served by
 ``gunicorn -c gunicorn.conf.py "recommender_service:create_app()"`` (container and tests run
-that same command). Settings (environment): ``RECOMMENDER_DATA_DIR`` (the processed MovieLens
-folder the runs trained on), ``MLFLOW_TRACKING_URI`` and the account's
+that same command). Settings (environment, ``settings.py``): ``RECOMMENDER_DATA_DIR`` (the
+processed MovieLens folder the runs trained on), ``MLFLOW_TRACKING_URI`` and the account's
 ``MLFLOW_TRACKING_USERNAME``/``PASSWORD``, ``RECOMMENDER_CACHE_MODELS`` (models kept, 4).
 
 Routes (JSON; errors are ``{"success": false, "error": ...}`` with a 4xx status):
@@ -15,35 +15,27 @@ Routes (JSON; errors are ``{"success": false, "error": ...}`` with a 4xx status)
 from __future__ import annotations
 
 import logging
-import os
 
 from flask import Flask
-from movie_genie_trainer.mlflow_account import check_account
 
 from .catalogue import LazyCatalogue, NoData
 from .model_cache import ModelCache
 from .routes import bp, register_errors
+from .settings import load_settings
 
 log = logging.getLogger("recommender_service")
 
 
-def create_app(test_config: dict | None = None) -> Flask:
+def create_app(**overrides) -> Flask:
+    """``overrides``: settings by field name (``settings.Settings``), winning over the env."""
     from mlflow.tracking import MlflowClient
 
+    settings = load_settings(**overrides)
     app = Flask(__name__)
-    settings = {
-        "DATA_DIR": os.environ.get("RECOMMENDER_DATA_DIR", "data/processed"),
-        "TRACKING_URI": os.environ.get("MLFLOW_TRACKING_URI", ""),
-        "CACHE_MODELS": int(os.environ.get("RECOMMENDER_CACHE_MODELS", "4")),
-        **(test_config or {}),
-    }
-    check_account()
-    if not settings["TRACKING_URI"]:
-        raise RuntimeError("MLFLOW_TRACKING_URI is not set: the recommender reads runs from it")
     app.json.sort_keys = False
-    catalogue = LazyCatalogue(settings["DATA_DIR"])
-    client = MlflowClient(settings["TRACKING_URI"])
-    cache = ModelCache(client, settings["CACHE_MODELS"], settings["TRACKING_URI"])
+    catalogue = LazyCatalogue(settings.data_dir)
+    client = MlflowClient(settings.tracking_uri)
+    cache = ModelCache(client, settings.cache_models, settings.tracking_uri)
     app.extensions["recommender"] = (catalogue, cache)
     app.register_blueprint(bp)
     register_errors(app)
@@ -56,8 +48,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     log.info(
         "recommender: %s from %s; tracking %s; model cache of %d",
         data,
-        settings["DATA_DIR"],
-        settings["TRACKING_URI"],
+        settings.data_dir,
+        settings.tracking_uri,
         cache.max_models,
     )
     return app
