@@ -175,3 +175,63 @@ def test_the_chart_draws_every_matching_run_and_a_point_opens_its_run(page, scal
     points.click(position=centre)
     expect(page).to_have_url(re.compile(rf"/metrics/runs/{pointed}$"), timeout=WAIT)
     expect(page.get_by_role("heading", level=1)).to_have_text(by_id[pointed][3], timeout=WAIT)
+
+
+COLUMN_TOP = """(canvas, x) => {
+  const ratio = canvas.width / canvas.getBoundingClientRect().width;
+  const column = Math.floor(x * ratio) - 1; // just left of the axis, where the lines end
+  const pixels = canvas.getContext('2d').getImageData(column, 0, 1, canvas.height).data;
+  for (let y = 0; y < canvas.height; y++) if (pixels[y * 4 + 3] > 0) return y / ratio;
+  return null;
+}"""
+
+
+def param_of(scale, run_id: str, key: str) -> str:
+    with psycopg2.connect(scale["dsn"]) as connection, connection.cursor() as cursor:
+        cursor.execute("SELECT value FROM params WHERE run_uuid = %s AND key = %s", (run_id, key))
+        return cursor.fetchone()[0]
+
+
+def test_parallel_coordinates_draw_every_matching_run_and_a_line_opens_its_run(page, scale):
+    expected = matching(scale)
+    search(page, scale)
+    expect(page.get_by_test_id("runs-count")).to_have_text(
+        re.compile(f"^{len(expected):,} of"), timeout=WAIT
+    )
+    page.get_by_role("button", name="Settings vs results").click()
+    chart = page.get_by_test_id("settings-chart")
+    chart.get_by_role("button", name="Several settings").click()
+    chart.get_by_text(re.compile(r"^Settings \(axes\)")).click()
+    axes = chart.get_by_role("group", name="Settings drawn as axes")
+    for box in axes.get_by_role("checkbox").all():
+        box.uncheck()
+    for name in ("model.p0", "model.p1", "training.p0"):
+        axes.get_by_label(name, exact=True).check()
+    expect(chart.get_by_label("Result (last axis)")).to_have_value("val_ndcg_at_10")
+    lines = chart.get_by_test_id("parallel-lines")
+    expect(lines).to_have_attribute("data-lines", str(len(expected)), timeout=WAIT)
+    expect(lines).to_have_attribute("data-drawn", str(len(expected)), timeout=WAIT)
+    expect(chart.get_by_test_id("parallel-axis")).to_have_count(4)
+    expect(chart.get_by_test_id("settings-chart-count")).to_have_text(
+        re.compile(rf"^{len(expected):,} runs drawn"), timeout=WAIT
+    )
+    # The highest line on the metric axis (the last): one of the best runs. The test reads
+    # which run the pointer is on, checks it against Postgres, and a click opens it.
+    metric_axis = chart.locator("[data-testid=parallel-axis][data-column='metrics.val_ndcg_at_10']")
+    canvas_box, axis_box = lines.bounding_box(), metric_axis.bounding_box()
+    x = axis_box["x"] - canvas_box["x"]
+    top = lines.evaluate(COLUMN_TOP, x)  # the first painted pixel down that column
+    assert top is not None, "nothing drawn on the metric axis"
+    at = {"x": x, "y": top + 1}
+    lines.hover(position=at)
+    tooltip = chart.get_by_test_id("parallel-tooltip")
+    expect(tooltip).to_be_visible()
+    pointed = tooltip.get_attribute("data-run-id")
+    values = sorted((row[1] for row in expected), reverse=True)
+    by_id = {row[0]: row for row in expected}
+    assert by_id[pointed][1] >= values[len(values) // 100], "not a line at the top of the metric"
+    assert by_id[pointed][3] in tooltip.inner_text()
+    assert f"model.p0 {param_of(scale, pointed, 'model.p0')}" in tooltip.inner_text()
+    lines.click(position=at)
+    expect(page).to_have_url(re.compile(rf"/metrics/runs/{pointed}$"), timeout=WAIT)
+    expect(page.get_by_role("heading", level=1)).to_have_text(by_id[pointed][3], timeout=WAIT)

@@ -1,5 +1,4 @@
 import { useQuery } from '@tanstack/react-query';
-import Papa from 'papaparse';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useNavigate } from 'react-router';
 
@@ -10,10 +9,15 @@ import { formatInteger } from '@/lib/format-number';
 import { runsCsvUrl } from '@/lib/runs-csv-url';
 import type { RunFilters } from '@/types/api';
 
+import { fetchColumns } from '../api/get-chart-columns';
+import { layoutParallel, unmark } from '../lib/parallel-layout';
+
+import { ParallelCoordinates } from './parallel-coordinates';
 import { columnLabel } from './runs-table';
 
-// One parameter against one metric for every matching run (10,000 and more): points are drawn
-// on a canvas (an SVG element per point would not stay responsive), the data comes from the
+// Settings against a result for every matching run (10,000 and more): one parameter as a
+// scatter, or several as parallel coordinates (parallel-coordinates.tsx). Points and lines are
+// drawn on a canvas (an SVG element per run would not stay responsive); the data comes from the
 // API's streamed CSV with just the columns needed (a few hundred KB for 10,000 runs).
 
 const HEIGHT = 380;
@@ -24,15 +28,6 @@ const PICK_DISTANCE = 8;
 type Point = { id: string; name: string; x: number; y: number; label: string; value: number };
 type Axis = { kind: 'numeric'; min: number; max: number } | { kind: 'category'; values: string[] };
 
-/** The API marks text that a spreadsheet would run as a formula with a leading `'`. */
-const unmark = (text: string) => (/^'[=+\-@\t\r]/.test(text) ? text.slice(1) : text);
-
-async function fetchColumns(url: string, signal: AbortSignal): Promise<string[][]> {
-  const response = await fetch(url, { signal });
-  if (!response.ok) throw new Error(`The metrics API answered HTTP ${response.status} for the chart data.`);
-  const parsed = Papa.parse<string[]>(await response.text(), { skipEmptyLines: true });
-  return parsed.data.slice(1);
-}
 
 function layoutPoints(rows: string[][]): { points: Point[]; axis: Axis; missing: number } {
   const usable = rows.filter(([, , x, y]) => x !== '' && y !== '' && Number.isFinite(Number(y)));
@@ -182,6 +177,32 @@ function Scatter({ points, axis, metric, param }: { points: Point[]; axis: Axis;
   );
 }
 
+type Mode = 'one' | 'several';
+
+/** The settings drawn as parallel axes: a checkbox per parameter, kept in the order picked. */
+function AxesPicker({ paramNames, axes, onChange }: { paramNames: string[]; axes: string[]; onChange: (next: string[]) => void }) {
+  return (
+    <details className="relative text-sm">
+      <summary className="cursor-pointer rounded-md border border-slate-300 bg-white px-3 py-1.5 font-medium text-slate-700">
+        Settings (axes) ({axes.length})
+      </summary>
+      <fieldset className="absolute left-0 z-10 mt-1 max-h-80 w-72 overflow-y-auto rounded-md border border-slate-200 bg-white p-2 shadow-lg">
+        <legend className="sr-only">Settings drawn as axes</legend>
+        {paramNames.map((name) => (
+          <label key={name} className="flex items-center gap-2 py-0.5 text-xs">
+            <input
+              type="checkbox"
+              checked={axes.includes(name)}
+              onChange={(event) => onChange(event.target.checked ? [...axes, name] : axes.filter((a) => a !== name))}
+            />
+            {name}
+          </label>
+        ))}
+      </fieldset>
+    </details>
+  );
+}
+
 export default function SettingsChart({
   filters,
   orderBy,
@@ -195,27 +216,58 @@ export default function SettingsChart({
 }) {
   const sortedMetric = orderBy.startsWith('metrics.') ? orderBy.split(' ')[0].slice('metrics.'.length) : null;
   const [metric, setMetric] = useState(sortedMetric ?? (metricNames.includes('val_ndcg_at_10') ? 'val_ndcg_at_10' : metricNames[0]));
+  const [mode, setMode] = useState<Mode>('one');
   const [param, setParam] = useState(paramNames[0]);
+  const [axes, setAxes] = useState(() => paramNames.slice(0, 4));
   const paramColumn = `params.${param}`;
-  const url = runsCsvUrl(filters, orderBy, ['run_id', 'run_name', paramColumn, `metrics.${metric}`]);
+  const columns = mode === 'one' ? [paramColumn, `metrics.${metric}`] : [...axes.map((name) => `params.${name}`), `metrics.${metric}`];
+  const url = runsCsvUrl(filters, orderBy, ['run_id', 'run_name', ...columns]);
   const data = useQuery({
     queryKey: ['runs', 'chart', url],
     queryFn: ({ signal }) => fetchColumns(url, signal),
-    enabled: Boolean(metric && param),
+    enabled: Boolean(metric) && (mode === 'one' ? Boolean(param) : axes.length > 0),
   });
-  const laid = useMemo(() => (data.data ? layoutPoints(data.data) : null), [data.data]);
+  const columnsKey = columns.join(',');
+  const laid = useMemo(() => (data.data && mode === 'one' ? layoutPoints(data.data) : null), [data.data, mode]);
+  const parallel = useMemo(
+    () =>
+      data.data && mode === 'several'
+        ? layoutParallel(data.data, columnsKey.split(','), (column, value) =>
+            column.startsWith('metrics.') ? formatMetric(metric, value) : Number(value.toPrecision(3)).toLocaleString(),
+          )
+        : null,
+    [data.data, mode, columnsKey, metric],
+  );
+  const modeButton = (value: Mode, label: string) => (
+    <button
+      type="button"
+      aria-pressed={mode === value}
+      onClick={() => setMode(value)}
+      className={`px-3 py-1.5 text-sm font-medium ${mode === value ? 'bg-indigo-600 text-white' : 'bg-white text-slate-700 hover:bg-slate-50'}`}
+    >
+      {label}
+    </button>
+  );
 
   return (
     <section aria-label="Settings against results" data-testid="settings-chart" className="rounded-lg border border-slate-200 bg-white p-4">
       <div className="mb-2 flex flex-wrap items-end gap-3">
+        <div className="flex overflow-hidden rounded-md border border-slate-300" role="group" aria-label="Chart">
+          {modeButton('one', 'One setting')}
+          {modeButton('several', 'Several settings')}
+        </div>
+        {mode === 'one' ? (
+          <label className="flex flex-col text-xs font-medium text-slate-600">
+            Setting (x)
+            <select className="mt-1 rounded-md border border-slate-300 px-2 py-1 text-sm" value={param} onChange={(e) => setParam(e.target.value)}>
+              {paramNames.map((name) => <option key={name} value={name}>{name}</option>)}
+            </select>
+          </label>
+        ) : (
+          <AxesPicker paramNames={paramNames} axes={axes} onChange={setAxes} />
+        )}
         <label className="flex flex-col text-xs font-medium text-slate-600">
-          Setting (x)
-          <select className="mt-1 rounded-md border border-slate-300 px-2 py-1 text-sm" value={param} onChange={(e) => setParam(e.target.value)}>
-            {paramNames.map((name) => <option key={name} value={name}>{name}</option>)}
-          </select>
-        </label>
-        <label className="flex flex-col text-xs font-medium text-slate-600">
-          Result (y)
+          {mode === 'one' ? 'Result (y)' : 'Result (last axis)'}
           <select className="mt-1 rounded-md border border-slate-300 px-2 py-1 text-sm" value={metric} onChange={(e) => setMetric(e.target.value)}>
             {metricNames.map((name) => <option key={name} value={name}>{columnLabel(`metrics.${name}`)}</option>)}
           </select>
@@ -226,9 +278,25 @@ export default function SettingsChart({
             {laid.missing ? ` · ${formatInteger(laid.missing)} without both values` : ''} · click a point to open its run
           </p>
         )}
+        {parallel && (
+          <p className="text-sm text-slate-600" data-testid="settings-chart-count">
+            {formatInteger(parallel.lines.length)} runs drawn
+            {parallel.missing ? ` · ${formatInteger(parallel.missing)} without every value` : ''}
+          </p>
+        )}
       </div>
-      {data.isError ? (
+      {mode === 'several' && !axes.length ? (
+        <p className="text-sm text-slate-500">Pick at least one setting to draw as an axis.</p>
+      ) : data.isError ? (
         <ErrorState error={data.error} onRetry={() => data.refetch()} />
+      ) : mode === 'several' ? (
+        !parallel ? (
+          <Skeleton className="h-96" />
+        ) : parallel.lines.length ? (
+          <ParallelCoordinates layout={parallel} metric={metric} />
+        ) : (
+          <p className="text-sm text-slate-500">No run has every value.</p>
+        )
       ) : !laid ? (
         <Skeleton className="h-96" />
       ) : laid.points.length ? (
