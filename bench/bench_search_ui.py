@@ -56,6 +56,24 @@ DASHBOARD_DRAWN = """(rows) => {
     && document.querySelector('[data-testid=runs-count]');
   return drawn ? performance.now() : false;
 }"""
+# Where a dashboard load's time went (ms from navigation start), from the Performance API:
+# the HTML, the app's entry script, the first runs answer (started early by early-runs.js),
+# and the app's own mark once its modules have been evaluated (src/main.tsx).
+BREAKDOWN = """() => {
+  const nav = performance.getEntriesByType('navigation')[0];
+  const resources = performance.getEntriesByType('resource');
+  const entry = resources.find((r) => /\\/assets\\/index-[^/]*\\.js$/.test(r.name));
+  const runs = resources.find((r) => r.name.includes('/api/models/runs?'));
+  const mark = performance.getEntriesByName('app-start')[0];
+  return {
+    html: nav.responseEnd,
+    entry_script: entry ? entry.responseEnd : null,
+    app_start: mark ? mark.startTime : null,
+    runs_request: runs ? runs.requestStart || runs.startTime : null,
+    runs_first_byte: runs ? runs.responseStart : null,
+    runs_answer: runs ? runs.responseEnd : null,
+  };
+}"""
 MLFLOW_DRAWN = """(name) => document.body && document.body.innerText.includes(name)
   ? performance.now() : false"""
 SEARCHED = """([count, runId]) => {
@@ -96,9 +114,12 @@ def transferred(requests_made) -> int:
     return total
 
 
-def timed_loads(browser, url: str, check: str, arg) -> tuple[list[float], list[int]]:
-    """ms from navigation start to ``check``, and bytes per load, for each cold load."""
-    times, sizes = [], []
+def timed_loads(
+    browser, url: str, check: str, arg, breakdown: str | None = None
+) -> tuple[list[float], list[int], list[dict]]:
+    """ms from navigation start to ``check``, bytes, and (with ``breakdown``) where the time
+    went, for each cold load."""
+    times, sizes, phases = [], [], []
     for _ in range(REPEATS + 1):  # the first load warms the servers and the OS cache
         context = browser.new_context(viewport={"width": 1400, "height": 1000})
         page = context.new_page()
@@ -109,8 +130,20 @@ def timed_loads(browser, url: str, check: str, arg) -> tuple[list[float], list[i
         times.append(float(shown.json_value()))
         # MLflow's UI keeps polling (never network-idle): bytes up to the first runs drawn
         sizes.append(transferred(finished))
+        if breakdown:
+            phases.append(page.evaluate(breakdown) | {"drawn": times[-1]})
         context.close()
-    return times[1:], sizes[1:]
+    return times[1:], sizes[1:], phases[1:]
+
+
+def median_phases(phases: list[dict]) -> dict:
+    """Each phase's median over the loads (None where a load lacked it)."""
+    keys = phases[0].keys() if phases else ()
+    out = {}
+    for key in keys:
+        values = [p[key] for p in phases if p[key] is not None]
+        out[key] = statistics.median(values) if values else None
+    return out
 
 
 def timed_searches(browser, url: str, count: int, best: str) -> list[float]:
@@ -174,12 +207,12 @@ def main() -> int:
                 executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
             )
             try:
-                dashboard, dashboard_bytes = timed_loads(
-                    browser, web.url + "/metrics", DASHBOARD_DRAWN, 100
+                dashboard, dashboard_bytes, phases = timed_loads(
+                    browser, web.url + "/metrics", DASHBOARD_DRAWN, 100, BREAKDOWN
                 )
                 searched = timed_searches(browser, web.url + "/metrics", count, best)
                 # MLflow 3's UI opens an experiment on an overview tab; its runs table is here.
-                mlflow_ui, mlflow_bytes = timed_loads(
+                mlflow_ui, mlflow_bytes, _ = timed_loads(
                     browser,
                     f"{server.url}/#/experiments/{experiment_id}/runs",
                     MLFLOW_DRAWN,
@@ -202,6 +235,11 @@ def main() -> int:
     print(
         f"  MLflow UI experiment page (newest run):   {mlf:7.0f} ms  "
         f"(dashboard = {dash / mlf:.2f}x MLflow)"
+    )
+    where = median_phases(phases)
+    print(
+        "  dashboard breakdown (ms from navigation start, medians): "
+        + ", ".join(f"{k} {v:.0f}" if v is not None else f"{k} -" for k, v in where.items())
     )
     print(
         f"  bytes per cold load (median):  dashboard {statistics.median(dashboard_bytes):,.0f}"
@@ -226,6 +264,7 @@ def main() -> int:
                 "search_ms": searched,
                 "matched": count,
                 "dashboard_bytes": dashboard_bytes,
+                "dashboard_breakdown": phases,
                 "mlflow_ui_bytes": mlflow_bytes,
                 "target_ms": TARGET_MS,
                 "passed": passed,

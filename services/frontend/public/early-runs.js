@@ -1,10 +1,11 @@
 // Starts the dashboard's first runs request while the app's bundle is still downloading and
-// compiling, so the two overlap instead of queueing (the first rows draw that much sooner).
+// compiling, so the two overlap instead of queueing, and reads the answer as soon as it lands,
+// so the app can draw those runs in its very first render (no skeleton render in between).
 // A classic script in <head> (index.html), run before the app: it records the request under its
-// exact URL, and the app's api-client takes it only for that same URL, once
+// exact URL ({response, answer, landed}), and the app takes it only for that same URL, once
 // (src/lib/early-requests.ts). A URL built differently here just goes unused: it can cost
 // time, never a wrong answer. Mirrors use-run-filters.ts (URL keys), use-run-view.ts (sort) and
-// get-runs.ts (page size); src/lib/__tests__/early-runs.test.ts checks they agree.
+// get-runs.ts (page size); src/lib/__tests__/early-runs.test.tsx checks they agree.
 (function () {
   if (!/^\/metrics\/?$/.test(window.location.pathname) || typeof fetch !== 'function') return;
   var here = new URLSearchParams(window.location.search);
@@ -18,7 +19,15 @@
   url.searchParams.set('order_by', sort[0] + (sort[1] === 'ASC' ? ' ASC' : ' DESC'));
   url.searchParams.set('limit', '100');
   var early = (window.__earlyRequests = window.__earlyRequests || {});
-  var response = fetch(url.toString(), { headers: { Accept: 'application/json' } });
-  response.catch(function () {}); // unused or failed: the app asks again itself
-  early[url.toString()] = response;
+  var entry = { response: fetch(url.toString(), { headers: { Accept: 'application/json' } }) };
+  // Settles either way: unread, failed or unsuccessful, the app asks (or reads) it itself.
+  entry.landed = entry.response
+    .then(function (response) {
+      return response.ok ? response.clone().json() : null;
+    })
+    .then(function (body) {
+      if (body && body.success === true) entry.answer = { body: body, at: Date.now() };
+    })
+    .catch(function () {});
+  early[url.toString()] = entry;
 })();

@@ -35,7 +35,8 @@ type RequestOptions = {
   signal?: AbortSignal;
 };
 
-function buildUrl(path: string, params?: RequestOptions['params']): string {
+/** The absolute URL `request` asks for `path` with `params` (empty values left out). */
+export function apiUrl(path: string, params?: RequestOptions['params']): string {
   // Absolute so the same code works in the browser and under Node (tests).
   const url = new URL(`${env.API_BASE}${path}`, window.location.origin);
   for (const [key, value] of Object.entries(params ?? {})) {
@@ -77,7 +78,7 @@ export async function request<T, Body extends SuccessEnvelope<T> = SuccessEnvelo
   options.signal?.addEventListener('abort', abortCaller);
   let response: Response;
   let envelope: Awaited<ReturnType<typeof readEnvelope>>;
-  const url = buildUrl(path, options.params);
+  const url = apiUrl(path, options.params);
   const early = options.method === undefined || options.method === 'GET' ? takeEarlyRequest(url) : undefined;
   const exchange = async () => {
     const answer = await (early ??

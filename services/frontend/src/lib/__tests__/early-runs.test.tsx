@@ -3,6 +3,8 @@ import { resolve } from 'node:path';
 
 import { screen } from '@testing-library/react';
 
+import { earlyRequestsLanded, takeEarlyAnswer } from '@/lib/early-requests';
+import { queryConfig } from '@/lib/react-query';
 import { makeRun } from '@/testing/data';
 import { seed } from '@/testing/handlers';
 import { renderApp } from '@/testing/render';
@@ -59,6 +61,40 @@ describe('the early runs request', () => {
     expect(screen.queryByText('from-the-app')).not.toBeInTheDocument();
     expect(fromApi).toEqual([]);
     expect(window.__earlyRequests).toEqual({}); // taken once: a refetch asks the API
+  });
+
+  it('is drawn in the first render once it has landed, without a skeleton or a second request', async () => {
+    seed([makeRun({ run_id: 'late', run_name: 'from-the-app' })]);
+    startEarly('/metrics?q=metrics.val_ndcg_at_10%20%3E%200.1');
+    await earlyRequestsLanded(5_000);
+    const fromApi = runsAskedOfTheApi();
+    renderApp('/metrics?q=metrics.val_ndcg_at_10%20%3E%200.1', queryConfig.queries); // as in production
+    // Synchronously: the rows are in the very first commit, not after a refetch or a tick.
+    expect(screen.getByText('from-the-early-request')).toBeInTheDocument();
+    expect(screen.queryByText('Loading runs')).not.toBeInTheDocument();
+    await screen.findByTestId('total-runs'); // the rest of the page settles
+    expect(fromApi).toEqual([]);
+    expect(window.__earlyRequests).toEqual({});
+  });
+
+  it('is left to the API when it failed, and the app asks again itself', async () => {
+    seed([makeRun({ run_id: 'late', run_name: 'from-the-app' })]);
+    window.history.pushState({}, '', '/metrics');
+    const realFetch = globalThis.fetch;
+    globalThis.fetch = (() => Promise.resolve(new Response('busy', { status: 503 }))) as typeof fetch;
+    try {
+      new Function(EARLY_SCRIPT)();
+    } finally {
+      globalThis.fetch = realFetch;
+    }
+    await earlyRequestsLanded(5_000);
+    const url = Object.keys(window.__earlyRequests!)[0];
+    expect(takeEarlyAnswer(url)).toBeUndefined();
+    const fromApi = runsAskedOfTheApi();
+    renderApp('/metrics', queryConfig.queries);
+    // The 503 is the answer to the app's first request; it retries once, as for any 503.
+    expect(await screen.findByText('from-the-app')).toBeInTheDocument();
+    expect(fromApi).toHaveLength(1);
   });
 
   it('is not started away from the runs list', () => {
