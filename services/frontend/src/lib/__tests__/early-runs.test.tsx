@@ -71,7 +71,7 @@ describe('the early runs request', () => {
     renderApp('/metrics?q=metrics.val_ndcg_at_10%20%3E%200.1', queryConfig.queries); // as in production
     // Synchronously: the rows are in the very first commit, not after a refetch or a tick.
     expect(screen.getByText('from-the-early-request')).toBeInTheDocument();
-    expect(screen.queryByText('Loading runs')).not.toBeInTheDocument();
+    expect(screen.queryByRole('status', { name: 'Loading runs' })).not.toBeInTheDocument();
     await screen.findByTestId('total-runs'); // the rest of the page settles
     expect(fromApi).toEqual([]);
     expect(window.__earlyRequests).toEqual({});
