@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import signal
 import sys
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -32,10 +33,23 @@ def stack(tmp_path_factory):
     stack.prepare()
     try:
         try:
-            with phase("build images"):
-                stack.compose("--profile", "train", "build", timeout=2400)
-            with phase("up --wait"):
-                stack.compose("up", "-d", "--wait", timeout=900)
+            # One `compose build` per image, side by side (compose without buildx builds one
+            # image at a time); the stack comes up while the trainer, needed last, still builds.
+            with ThreadPoolExecutor(len(stack.builders)) as pool:
+                with phase("images but the trainer's, all built side by side"):
+                    builds = {
+                        name: pool.submit(
+                            stack.compose, "--profile", "train", "build", name, timeout=2400
+                        )
+                        for name in stack.builders
+                    }
+                    for name, build in builds.items():
+                        if name != "trainer":
+                            build.result()
+                with phase("up --wait"):
+                    stack.compose("up", "-d", "--wait", timeout=900)
+                with phase("trainer image, rest of its build"):
+                    builds["trainer"].result()
             with phase("make train"):
                 train = stack.run("make", "--no-print-directory", "train", timeout=1800)
             print(train.stdout[-4000:], train.stderr[-4000:], sep="\n")

@@ -84,6 +84,7 @@ class ComposeStack:
             "COMPOSE_FILE": f"docker-compose.yml:{OVERRIDE}",
         }
         self.ports: dict[str, int] = {}
+        self.builders: list[str] = []  # one service per image built (minio-init shares one)
         self.settings: dict[str, str] = {}
 
     # -- commands -------------------------------------------------------------------------
@@ -117,6 +118,7 @@ class ComposeStack:
             },
         )
         self._write_override(published, built)
+        self.builders = sorted({image: name for name, image in sorted(built.items())}.values())
         if os.geteuid() == 0:  # `make train` runs the trainer as the owner of the checkout
             subprocess.run(
                 ["chown", "-R", f"{TRAINER_UID}:{TRAINER_UID}", str(self.workdir)], check=True
