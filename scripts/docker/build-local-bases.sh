@@ -21,7 +21,7 @@ if ! have "$debian"; then
   command -v mmdebstrap >/dev/null || {
     log "installing mmdebstrap"; apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends mmdebstrap >/dev/null; }
-  log "debian: mmdebstrap --variant=minbase bookworm"
+  log "debian: mmdebstrap --variant=minbase bookworm"; SECONDS=0
   mmdebstrap --quiet --variant=minbase --include=ca-certificates,passwd \
     --customize-hook="copy-in $HOST_CA /usr/local/share/ca-certificates" \
     --customize-hook='mv "$1/usr/local/share/ca-certificates/ca-certificates.crt" "$1/usr/local/share/ca-certificates/host.crt"' \
@@ -33,14 +33,16 @@ if ! have "$debian"; then
     "deb http://deb.debian.org/debian-security bookworm-security main"
   docker import --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
     --change 'CMD ["bash"]' "$work/rootfs.tar" "$debian" >/dev/null
+  log "debian: imported in $SECONDS s"
   rm -f "$work/rootfs.tar"
 fi
 
 build() {  # name tag dockerfile context: in the background, logged to $work/name.log
   have "$2" && return
   log "$1: $2"
-  docker build -q --build-arg "DEBIAN_IMAGE=$debian" -t "$2" -f "$PWD/$3" "$4" \
-    >"$work/$1.log" 2>&1 &
+  ( SECONDS=0
+    docker build -q --build-arg "DEBIAN_IMAGE=$debian" -t "$2" -f "$PWD/$3" "$4" >"$work/$1.log" 2>&1
+    status=$?; log "$1: built in $SECONDS s"; exit "$status" ) &
   pids+=("$!:$1")
 }
 

@@ -25,6 +25,11 @@ def proxied_downloads_only():
         yield
 
 
+def build_image(stack: ComposeStack, service: str) -> None:
+    with phase(f"image of {service}, built alongside the others"):
+        stack.compose("--profile", "train", "build", service, timeout=2400)
+
+
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory):
     # SIGTERM (a CI timeout, Ctrl-C's cousin) unwinds so that the stack still comes down.
@@ -38,10 +43,7 @@ def stack(tmp_path_factory):
             with ThreadPoolExecutor(len(stack.builders)) as pool:
                 with phase("images but the trainer's, all built side by side"):
                     builds = {
-                        name: pool.submit(
-                            stack.compose, "--profile", "train", "build", name, timeout=2400
-                        )
-                        for name in stack.builders
+                        name: pool.submit(build_image, stack, name) for name in stack.builders
                     }
                     for name, build in builds.items():
                         if name != "trainer":
