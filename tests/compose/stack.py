@@ -20,6 +20,7 @@ import requests
 import yaml
 from movie_genie_trainer.config import merge_configs
 
+from tests.harness.compose_config import EXAMPLE_CONFIG_ARGS
 from tests.harness.process import free_port
 
 REPO = Path(__file__).resolve().parents[2]
@@ -128,19 +129,7 @@ class ComposeStack:
         """From the config with the example env (the real .env does not exist yet): the ports
         each service publishes, and the image each built service is tagged as."""
         config = json.loads(
-            self.run(
-                "docker",
-                "compose",
-                "-f",
-                "docker-compose.yml",
-                "--env-file",
-                ".env.example",
-                "--profile",
-                "train",
-                "config",
-                "--format",
-                "json",
-            ).stdout
+            self.run("docker", "compose", "-f", "docker-compose.yml", *EXAMPLE_CONFIG_ARGS).stdout
         )
         services = config["services"]
         published = {

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.harness.compose_config import EXAMPLE_CONFIG_ARGS
+
 REPO = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 
@@ -59,16 +61,7 @@ NOT_NATIVE = {"minio"}
 
 def resolved_services() -> dict:
     result = subprocess.run(
-        [
-            str(BIN / "docker-compose"),
-            "--env-file",
-            ".env.example",
-            "--profile",
-            "train",
-            "config",
-            "--format",
-            "json",
-        ],
+        [str(BIN / "docker-compose"), *EXAMPLE_CONFIG_ARGS],
         capture_output=True,
         text=True,
         cwd=REPO,
