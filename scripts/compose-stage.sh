@@ -70,12 +70,17 @@ cleanup() {
   rm -f "$report"
   exit "$status"
 }
-trap cleanup EXIT
-
+# An engine that cannot start (no privileges for overlay mounts or iptables, say) cannot be had.
 if [ "$private" = yes ]; then
-  scripts/docker/engine.sh start
+  engine=0; scripts/docker/engine.sh start || engine=$?
+  [ "$engine" = 3 ] && { log "another stage's engine is running: wait for it"; exit 1; }
+  if [ "$engine" != 0 ]; then
+    scripts/docker/engine.sh stop
+    no_engine "the private Docker engine did not start (its log above)"
+  fi
   eval "$(scripts/docker/engine.sh env)"
 fi
+trap cleanup EXIT
 docker compose version >/dev/null || { log "docker compose (v2) is missing"; exit 1; }
 phase_done "engine"
 

@@ -41,7 +41,8 @@ install_compose_plugin() {
 start() {
   [ "$(id -u)" = 0 ] || { say "a private engine needs root"; exit 1; }
   if [ -f "$ENGINE_DIR/dockerd.pid" ] && kill -0 "$(cat "$ENGINE_DIR/dockerd.pid")" 2>/dev/null; then
-    say "already running (pid $(cat "$ENGINE_DIR/dockerd.pid"))"; return
+    say "another private engine runs in $ENGINE_DIR (pid $(cat "$ENGINE_DIR/dockerd.pid")): one at a time"
+    exit 3
   fi
   install_engine
   mkdir -p "$ENGINE_DIR"
