@@ -1,12 +1,13 @@
 import { createBrowserRouter, RouterProvider, type RouteObject } from 'react-router';
 
-import { CompareRoute } from './routes/dashboard/compare';
 import { DashboardRoute } from './routes/dashboard/dashboard';
 import { MetricsLayout } from './routes/dashboard/layout';
-import { RunRoute } from './routes/dashboard/run';
 import { LandingRoute } from './routes/landing';
 import { NotFoundRoute } from './routes/not-found';
 
+// The runs list ships in the entry bundle; a run's page and the comparison (with their
+// recommendation previews) are chunks of their own, loaded on the way there, so the first runs
+// are drawn after less JavaScript has been evaluated.
 export const routes: RouteObject[] = [
   { path: '/', element: <LandingRoute /> },
   {
@@ -14,8 +15,8 @@ export const routes: RouteObject[] = [
     element: <MetricsLayout />,
     children: [
       { index: true, element: <DashboardRoute /> },
-      { path: 'compare', element: <CompareRoute /> },
-      { path: 'runs/:runId', element: <RunRoute /> },
+      { path: 'compare', lazy: async () => ({ Component: (await import('./routes/dashboard/compare')).CompareRoute }) },
+      { path: 'runs/:runId', lazy: async () => ({ Component: (await import('./routes/dashboard/run')).RunRoute }) },
     ],
   },
   { path: '*', element: <NotFoundRoute /> },
