@@ -75,25 +75,17 @@ def test_evaluation_never_shows_a_model_its_target(smoke_data, split):
         assert items == expected
 
 
-def epoch_batches(trainer, schema, filename, data, monkeypatch, tmp_path):
-    """The first epoch's batches the trainer would hand to ``fit``."""
+def epoch_batches(trainer, schema, filename, data):
+    """The first epoch's batches the trainer hands to ``fit`` (its ``prepare``)."""
     config = load_config(CONFIGS / "smoke" / filename, schema)
-    captured = []
-
-    def capture(model, data, *, make_batches, **kwargs):
-        captured.extend(make_batches(np.random.default_rng(0)))
-        return None
-
-    monkeypatch.setattr(trainer, "fit", capture)
-    trainer.train(config, data, tmp_path, [])
-    assert captured
-    return captured
+    _, make_batches = trainer.prepare(config, data)
+    batches = make_batches(np.random.default_rng(0))
+    assert batches
+    return batches
 
 
-def test_two_tower_batches_hold_only_each_users_training_items(smoke_data, monkeypatch, tmp_path):
-    batches = epoch_batches(
-        train_two_tower, TwoTowerConfig, "two_tower.yaml", smoke_data, monkeypatch, tmp_path
-    )
+def test_two_tower_batches_hold_only_each_users_training_items(smoke_data):
+    batches = epoch_batches(train_two_tower, TwoTowerConfig, "two_tower.yaml", smoke_data)
     for batch in batches:
         for user, history, target in zip(
             batch["users"], batch["history"], batch["target"], strict=True
@@ -102,10 +94,8 @@ def test_two_tower_batches_hold_only_each_users_training_items(smoke_data, monke
             assert items <= set(smoke_data.train[int(user)].tolist())
 
 
-def test_bert4rec_batches_are_slices_of_training_sequences(smoke_data, monkeypatch, tmp_path):
-    batches = epoch_batches(
-        train_bert4rec, Bert4RecConfig, "bert4rec.yaml", smoke_data, monkeypatch, tmp_path
-    )
+def test_bert4rec_batches_are_slices_of_training_sequences(smoke_data):
+    batches = epoch_batches(train_bert4rec, Bert4RecConfig, "bert4rec.yaml", smoke_data)
     sequences = ["," + ",".join(map(str, seq.tolist())) + "," for seq in smoke_data.train]
     for batch in batches:
         windows = torch.where(batch["labels"] > 0, batch["labels"], batch["sequence"])

@@ -7,26 +7,21 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import numpy as np
 import torch
 
 from movie_genie_trainer.batching import shuffled_chunks, tiling_windows
-from movie_genie_trainer.callbacks import TrainingCallback
 from movie_genie_trainer.cli import train_main
 from movie_genie_trainer.config import Bert4RecConfig
 from movie_genie_trainer.data.dataset import SequenceData
 from movie_genie_trainer.models.bert4rec import BERT4Rec, cloze_batch
-from movie_genie_trainer.training import RunResult, fit, seed_everything
+from movie_genie_trainer.training import MakeBatches, gradient_trainer
 
 MODEL_NAME = "bert4rec"
 
 
-def train(
-    config: Bert4RecConfig, data: SequenceData, out: Path, callbacks: list[TrainingCallback]
-) -> RunResult:
-    seed_everything(config.training.seed)
+def prepare(config: Bert4RecConfig, data: SequenceData) -> tuple[BERT4Rec, MakeBatches]:
     model = BERT4Rec(config.model, data.num_items)
     cfg = config.model
 
@@ -46,15 +41,10 @@ def train(
             for rows in shuffled_chunks(len(windows), config.training.batch_size, rng)
         ]
 
-    return fit(
-        model,
-        data,
-        model_name=MODEL_NAME,
-        config=config,
-        make_batches=make_batches,
-        out=out,
-        callbacks=callbacks,
-    )
+    return model, make_batches
+
+
+train = gradient_trainer(MODEL_NAME, prepare)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -7,18 +7,15 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
-import numpy as np
 import torch
 
 from movie_genie_trainer.batching import NextItemExamples
-from movie_genie_trainer.callbacks import TrainingCallback
 from movie_genie_trainer.cli import train_main
 from movie_genie_trainer.config import TwoTowerConfig
 from movie_genie_trainer.data.dataset import SequenceData
 from movie_genie_trainer.models.two_tower import TwoTower
-from movie_genie_trainer.training import RunResult, fit, seed_everything
+from movie_genie_trainer.training import MakeBatches, gradient_trainer
 
 MODEL_NAME = "two-tower"
 
@@ -28,26 +25,14 @@ def build_model(config: TwoTowerConfig, data: SequenceData) -> TwoTower:
     return TwoTower(config.model, data.num_users, data.num_items, data.item_genres, counts)
 
 
-def train(
-    config: TwoTowerConfig, data: SequenceData, out: Path, callbacks: list[TrainingCallback]
-) -> RunResult:
-    seed_everything(config.training.seed)
+def prepare(config: TwoTowerConfig, data: SequenceData) -> tuple[TwoTower, MakeBatches]:
     model = build_model(config, data)
     # Every step of every user's training history, each epoch (training items only).
     examples = NextItemExamples(data.train, config.model.max_history)
+    return model, lambda rng: examples.batches(config.training.batch_size, rng)
 
-    def make_batches(rng: np.random.Generator) -> list[dict[str, torch.Tensor]]:
-        return examples.batches(config.training.batch_size, rng)
 
-    return fit(
-        model,
-        data,
-        model_name=MODEL_NAME,
-        config=config,
-        make_batches=make_batches,
-        out=out,
-        callbacks=callbacks,
-    )
+train = gradient_trainer(MODEL_NAME, prepare)
 
 
 def main(argv: list[str] | None = None) -> int:

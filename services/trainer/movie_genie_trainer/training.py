@@ -36,6 +36,7 @@ from movie_genie_trainer.machine import machine
 from movie_genie_trainer.models.layers import count_parameters
 
 Batch = dict[str, torch.Tensor]
+MakeBatches = Callable[[np.random.Generator], list[Batch]]  # one epoch's batches
 
 
 def select_device() -> torch.device:
@@ -64,6 +65,18 @@ def run_config(data: SequenceData, config: Any) -> dict[str, Any]:
 def example_input(data: SequenceData, length: int) -> np.ndarray:
     """A two-user history batch: a valid input for ``model.forward`` (an MLflow signature)."""
     return pad_left(data.history("test")[:2], length).numpy()
+
+
+def end_run(run: Lifecycle, model: Any, data: SequenceData, metrics: dict, out: Path) -> None:
+    """How every run ends: its final metrics, files and model, with an example input and the
+    items' movie ids (so the logged model answers in ids)."""
+    run.end(
+        final_metrics=metrics,
+        output_dir=out,
+        model=model,
+        example_input=example_input(data, model.history_length),
+        item_ids=data.item_ids,
+    )
 
 
 class Lifecycle:
@@ -222,7 +235,7 @@ def fit(
     *,
     model_name: str,
     config: Any,
-    make_batches: Callable[[np.random.Generator], list[Batch]],
+    make_batches: MakeBatches,
     out: Path,
     callbacks: list[TrainingCallback],
 ) -> RunResult:
@@ -309,14 +322,33 @@ def fit(
         metrics = final_metrics(data, test, parameters, seconds, len(history), best["epoch"])
         written = write_outputs(out, metrics, history, nested)
         model.cpu().eval()
-        run.end(
-            final_metrics=metrics,
-            output_dir=out,
-            model=model,
-            example_input=example_input(data, model.history_length),
-            item_ids=data.item_ids,
-        )
+        end_run(run, model, data, metrics, out)
     return RunResult(written, history, ranks)
+
+
+def gradient_trainer(
+    model_name: str, prepare: Callable[[Any, SequenceData], tuple[torch.nn.Module, MakeBatches]]
+) -> Callable[[Any, SequenceData, Path, list[TrainingCallback]], RunResult]:
+    """The ``train(config, data, out, callbacks)`` of a model trained by gradient steps: seed
+    everything, ``prepare(config, data)`` its model and each epoch's ``make_batches(rng)``,
+    then ``fit``."""
+
+    def train(
+        config: Any, data: SequenceData, out: Path, callbacks: list[TrainingCallback]
+    ) -> RunResult:
+        seed_everything(config.training.seed)
+        model, make_batches = prepare(config, data)
+        return fit(
+            model,
+            data,
+            model_name=model_name,
+            config=config,
+            make_batches=make_batches,
+            out=out,
+            callbacks=callbacks,
+        )
+
+    return train
 
 
 def fit_closed_form(
@@ -358,11 +390,5 @@ def fit_closed_form(
             num_items=data.num_items,
         )
         written = write_outputs(out, metrics, [record], nested)
-        run.end(
-            final_metrics=metrics,
-            output_dir=out,
-            model=model,
-            example_input=example_input(data, model.history_length),
-            item_ids=data.item_ids,
-        )
+        end_run(run, model, data, metrics, out)
     return RunResult(written, [record], ranks)
