@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { Button } from '@/components/ui/button';
 import { ErrorState } from '@/components/ui/error-state';
 import { Tabs } from '@/components/ui/tabs';
+import { TextField } from '@/components/ui/text-field';
 import type { Movie } from '@/types/api';
 
 import type { Viewer } from '../api/get-recommendations';
@@ -16,8 +17,6 @@ const MODES: { id: Mode; label: string }[] = [
   { id: 'history', label: 'A made-up history' },
 ];
 
-const inputClass = 'mt-1 rounded-md border border-slate-300 px-2 py-1.5 text-sm';
-
 function UserForm({ userId, onPick }: { userId: number | null; onPick: (viewer: Viewer) => void }) {
   const [text, setText] = useState(userId === null ? '' : String(userId));
   return (
@@ -28,19 +27,17 @@ function UserForm({ userId, onPick }: { userId: number | null; onPick: (viewer: 
         onPick({ userId: Number(text) });
       }}
     >
-      <label className="flex flex-col text-xs font-medium text-slate-600">
-        User id
-        <input
-          type="number"
-          required
-          min={0}
-          step={1}
-          inputMode="numeric"
-          value={text}
-          onChange={(event) => setText(event.target.value)}
-          className={`${inputClass} w-32`}
-        />
-      </label>
+      <TextField
+        label="User id"
+        type="number"
+        required
+        min={0}
+        step={1}
+        inputMode="numeric"
+        value={text}
+        onChange={(event) => setText(event.target.value)}
+        className="w-32"
+      />
       <Button type="submit" variant="primary">Show recommendations</Button>
       <p className="w-full text-xs text-slate-500">
         A user of the evaluation data: their history is what the run was tested with, and the movie they watched next is marked.
@@ -67,18 +64,16 @@ function HistoryBuilder({ onPick }: { onPick: (viewer: Viewer) => void }) {
           setQuery(text.trim());
         }}
       >
-        <label className="flex flex-col text-xs font-medium text-slate-600">
-          Find a title
-          <input
-            type="search"
-            required
-            maxLength={200}
-            value={text}
-            onChange={(event) => setText(event.target.value)}
-            placeholder="e.g. star wars"
-            className={`${inputClass} w-64`}
-          />
-        </label>
+        <TextField
+          label="Find a title"
+          type="search"
+          required
+          maxLength={200}
+          value={text}
+          onChange={(event) => setText(event.target.value)}
+          placeholder="e.g. star wars"
+          className="w-64"
+        />
         <Button type="submit">Find</Button>
       </form>
 

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 
 import { Button } from '@/components/ui/button';
+import { TextField } from '@/components/ui/text-field';
 
 import type { Credentials } from '../api/credentials';
 
@@ -28,28 +29,22 @@ export function CredentialsForm({
       }}
     >
       <p className="w-full text-xs text-slate-600">Sign in with your MLflow account: the change is recorded in your name.</p>
-      <label className="flex flex-col text-xs font-medium text-slate-600">
-        MLflow username
-        <input
-          autoFocus
-          required
-          autoComplete="username"
-          value={username}
-          onChange={(event) => setUsername(event.target.value)}
-          className="mt-1 rounded-md border border-slate-300 px-2 py-1.5 text-sm"
-        />
-      </label>
-      <label className="flex flex-col text-xs font-medium text-slate-600">
-        Password
-        <input
-          type="password"
-          required
-          autoComplete="current-password"
-          value={password}
-          onChange={(event) => setPassword(event.target.value)}
-          className="mt-1 rounded-md border border-slate-300 px-2 py-1.5 text-sm"
-        />
-      </label>
+      <TextField
+        label="MLflow username"
+        autoFocus
+        required
+        autoComplete="username"
+        value={username}
+        onChange={(event) => setUsername(event.target.value)}
+      />
+      <TextField
+        label="Password"
+        type="password"
+        required
+        autoComplete="current-password"
+        value={password}
+        onChange={(event) => setPassword(event.target.value)}
+      />
       <Button type="submit" variant="primary">{confirmLabel}</Button>
       <Button variant="ghost" onClick={onCancel}>Cancel</Button>
     </form>
