@@ -45,7 +45,7 @@ test-fast: bootstrap ## No servers (aim: under a minute on 2 idle cores): unit a
 	@scripts/test-fast.sh
 
 test-servers: ## The Python tests that start servers: Postgres, S3, mlflow, gunicorn, nginx, Chromium
-	$(PY) -m pytest -p randomly -m 'not compose and not fast'
+	$(PY) -m pytest -p randomly -n 3 --dist loadfile -m 'not compose and not fast'
 
 test-python: ## The whole Python suite (both tiers)
 	$(PY) -m pytest -p randomly

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
 
+from tests.frontend.build import build_is_fresh, build_lock
 from tests.harness.process import ManagedProcess, free_port
 
 REPO = Path(__file__).resolve().parents[2]
@@ -45,7 +47,11 @@ class Demo:
             printed = log.read_text("utf-8", "replace") if log.exists() else ""
             return (self.state / "READY").exists() and "demo: ready" in printed
 
-        self.process.start(ready, timeout=timeout)
+        with ExitStack() as building:  # `make demo` builds dist/ when stale: one builder at a time
+            building.enter_context(build_lock())
+            if build_is_fresh():
+                building.close()
+            self.process.start(ready, timeout=timeout)
         return log.read_text(errors="replace")
 
     def stop(self) -> None:

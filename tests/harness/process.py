@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import atexit
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -46,8 +47,39 @@ def _install_cleanup() -> None:
 _install_cleanup.done = False
 
 
+# Under pytest-xdist (make test-servers runs several workers) each worker picks from its own slice
+# of 15000-32767, below the kernel's ephemeral range (32768+), walking it with a cursor: two
+# workers never hand out the same port, and a worker does not re-hand a port it just released.
+_SLICE, _FIRST = 2000, 15000
+_cursor: list[int] = []
+
+
+def _worker_index() -> int | None:
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")  # "gw0", "gw1", ...
+    return int(worker[2:]) if worker.startswith("gw") and worker[2:].isdigit() else None
+
+
+def _bindable(port: int) -> bool:
+    with socket.socket() as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
 def free_port() -> int:
     """A free TCP port above 15000 on the loopback interface."""
+    index = _worker_index()
+    if index is not None and _FIRST + (index + 1) * _SLICE <= 32768:
+        start = _FIRST + index * _SLICE
+        if not _cursor:
+            _cursor.append(random.SystemRandom().randrange(_SLICE))  # not reseeded by randomly
+        for _ in range(_SLICE):
+            _cursor[0] = (_cursor[0] + 1) % _SLICE
+            if _bindable(start + _cursor[0]):
+                return start + _cursor[0]
+        raise RuntimeError(f"no free port in {start}-{start + _SLICE - 1}")
     for _ in range(200):
         with socket.socket() as sock:
             sock.bind(("127.0.0.1", 0))
