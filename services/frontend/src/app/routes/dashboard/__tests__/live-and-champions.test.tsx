@@ -2,7 +2,7 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 
 import type { ChampionChange } from '@/types/api';
-import { IDLE_LIST_INTERVAL_MS } from '@/lib/live';
+import { IDLE_LIST_INTERVAL_MS, LIVE_INTERVAL_MS } from '@/lib/live';
 import { makeRun } from '@/testing/data';
 import { db, fakeApi, ok, seed } from '@/testing/handlers';
 import { renderApp } from '@/testing/render';
@@ -22,28 +22,40 @@ const running = (epoch: number) =>
 
 describe('live training', () => {
   it("a running run's page shows epoch i / N and an ETA, and moves on without a reload", async () => {
-    seed([running(1)]);
-    renderApp('/metrics/runs/live');
-    const progress = await screen.findByTestId('run-progress');
-    expect(within(progress).getByTestId('run-epoch')).toHaveTextContent('1 / 5');
-    expect(progress).toHaveTextContent(/ETA 1 min (29|30) s/);
-    db.runs = [running(2)];
-    await waitFor(() => expect(screen.getByTestId('run-epoch')).toHaveTextContent('2 / 5'), POLL);
+    vi.useFakeTimers({ shouldAdvanceTime: true }); // the next poll: the clock moved on, not waited for
+    try {
+      seed([running(1)]);
+      renderApp('/metrics/runs/live');
+      const progress = await screen.findByTestId('run-progress');
+      expect(within(progress).getByTestId('run-epoch')).toHaveTextContent('1 / 5');
+      expect(progress).toHaveTextContent(/ETA 1 min (29|30) s/);
+      db.runs = [running(2)];
+      await vi.advanceTimersByTimeAsync(LIVE_INTERVAL_MS);
+      await waitFor(() => expect(screen.getByTestId('run-epoch')).toHaveTextContent('2 / 5'), POLL);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('stops asking once the run has ended', async () => {
-    seed([running(4)]);
-    const { client } = renderApp('/metrics/runs/live');
-    await screen.findByTestId('run-progress');
-    const query = client.getQueryCache().find({ queryKey: ['runs', 'detail', 'live'] })!;
-    const interval = () => {
-      const every = query.observers[0].options.refetchInterval;
-      return typeof every === 'function' ? every(query) : every;
-    };
-    expect(interval()).toBeGreaterThan(0);
-    db.runs = [makeRun({ run_id: 'live', status: 'FINISHED', progress: null })];
-    await waitFor(() => expect(screen.queryByTestId('run-progress')).not.toBeInTheDocument(), POLL);
-    expect(interval()).toBe(false);
+    vi.useFakeTimers({ shouldAdvanceTime: true }); // the next poll: the clock moved on, not waited for
+    try {
+      seed([running(4)]);
+      const { client } = renderApp('/metrics/runs/live');
+      await screen.findByTestId('run-progress');
+      const query = client.getQueryCache().find({ queryKey: ['runs', 'detail', 'live'] })!;
+      const interval = () => {
+        const every = query.observers[0].options.refetchInterval;
+        return typeof every === 'function' ? every(query) : every;
+      };
+      expect(interval()).toBeGreaterThan(0);
+      db.runs = [makeRun({ run_id: 'live', status: 'FINISHED', progress: null })];
+      await vi.advanceTimersByTimeAsync(LIVE_INTERVAL_MS);
+      await waitFor(() => expect(screen.queryByTestId('run-progress')).not.toBeInTheDocument(), POLL);
+      expect(interval()).toBe(false);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('the runs list shows a run that starts after it was opened, with its progress', async () => {
