@@ -4,6 +4,8 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 COMPOSE ?= docker compose
+# pytest-xdist workers for test-servers: 0 (one process) unless a machine has cores to spare.
+TEST_SERVERS_WORKERS ?= 0
 
 
 .PHONY: help bootstrap frontend-build demo test test-fast test-servers test-compose test-python test-frontend up down \
@@ -45,7 +47,7 @@ test-fast: bootstrap ## No servers (aim: under a minute on 2 idle cores): unit a
 	@scripts/test-fast.sh
 
 test-servers: ## The Python tests that start servers: Postgres, S3, mlflow, gunicorn, nginx, Chromium
-	$(PY) -m pytest -p randomly -n 3 --dist loadfile -m 'not compose and not fast'
+	$(PY) -m pytest -p randomly -n $(TEST_SERVERS_WORKERS) --dist loadfile -m 'not compose and not fast'
 
 test-python: ## The whole Python suite (both tiers)
 	$(PY) -m pytest -p randomly

@@ -31,12 +31,11 @@ finish_stage() {  # waits for the stage, prints its log, returns its status
 # Ctrl-C or a CI timeout: the stage gets SIGTERM too, so it still removes what it made.
 trap '[ -n "$stage_pid" ] && kill -TERM "$stage_pid" 2>/dev/null && wait "$stage_pid"; exit 130' INT TERM
 
-# Beside the stage the other tests run niced: the stage has its own 15-minute budget, and they
-# still take every cycle it leaves (on 2 cores the whole run takes about as long either way).
-niced=()
-if [ "$mode" = beside ]; then start_stage; niced=(nice -n 10); fi
+# Both at the same priority: niced, the server tests' browsers and wall-clock waits would starve
+# while the stage trains or builds.
+[ "$mode" = beside ] && start_stage
 others=0
-"${niced[@]}" make --no-print-directory lint test-fast test-servers || others=$?
+make --no-print-directory lint test-fast test-servers || others=$?
 stage=0
 if [ "$mode" = after ]; then start_stage; fi
 if [ "$mode" = off ]; then
