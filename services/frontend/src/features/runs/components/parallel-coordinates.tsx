@@ -2,6 +2,7 @@ import { scaleQuantize } from 'd3-scale';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useNavigate } from 'react-router';
 
+import { useElementWidth } from '@/hooks/use-element-width';
 import { formatMetric } from '@/lib/format';
 import { formatInteger } from '@/lib/format-number';
 
@@ -67,22 +68,13 @@ function draw(canvas: HTMLCanvasElement, width: number, frame: Frame, lines: Par
 
 export function ParallelCoordinates({ layout, metric }: { layout: ParallelLayout; metric: string }) {
   const canvas = useRef<HTMLCanvasElement>(null);
-  const box = useRef<HTMLDivElement>(null);
-  const [width, setWidth] = useState(900);
+  const [box, width] = useElementWidth<HTMLDivElement>(900, 360);
   const [brushes, setBrushes] = useState<Brushes>({});
   const [drag, setDrag] = useState<Drag | null>(null);
   const [hover, setHover] = useState<ParallelLine | null>(null);
   const gestureEnded = useRef(false);
   const navigate = useNavigate();
   const { axes, lines } = layout;
-
-  useEffect(() => {
-    const element = box.current;
-    if (!element) return;
-    const observer = new ResizeObserver(([entry]) => setWidth(Math.max(360, entry.contentRect.width)));
-    observer.observe(element);
-    return () => observer.disconnect();
-  }, []);
 
   // A new set of runs or axes starts unbrushed.
   const [brushedLayout, setBrushedLayout] = useState(layout);

@@ -4,6 +4,7 @@ import { useNavigate } from 'react-router';
 
 import { ErrorState } from '@/components/ui/error-state';
 import { Skeleton } from '@/components/ui/skeleton';
+import { useElementWidth } from '@/hooks/use-element-width';
 import { formatMetric } from '@/lib/format';
 import { formatInteger } from '@/lib/format-number';
 import { runsCsvUrl } from '@/lib/runs-csv-url';
@@ -59,18 +60,9 @@ function ticks(min: number, max: number, count = 5): number[] {
 
 function Scatter({ points, axis, metric, param }: { points: Point[]; axis: Axis; metric: string; param: string }) {
   const canvas = useRef<HTMLCanvasElement>(null);
-  const frame = useRef<HTMLDivElement>(null);
-  const [width, setWidth] = useState(800);
+  const [frame, width] = useElementWidth<HTMLDivElement>(800, 320);
   const [hover, setHover] = useState<Point | null>(null);
   const navigate = useNavigate();
-
-  useEffect(() => {
-    const element = frame.current;
-    if (!element) return;
-    const observer = new ResizeObserver(([entry]) => setWidth(Math.max(320, entry.contentRect.width)));
-    observer.observe(element);
-    return () => observer.disconnect();
-  }, []);
 
   const scale = useMemo(() => {
     const [x0, x1] = axis.kind === 'numeric' ? [axis.min, axis.max] : [-0.5, axis.values.length - 0.5];
