@@ -144,14 +144,19 @@ TOPMOST_POINT = """(canvas) => {
 }"""
 
 
-def test_the_chart_draws_every_matching_run_and_a_point_opens_its_run(page, scale):
+def open_settings_chart(page, scale):
+    """The search's matching runs (from SQL) and the chart, once the count shows them all."""
     expected = matching(scale)
     search(page, scale)
     expect(page.get_by_test_id("runs-count")).to_have_text(
         re.compile(f"^{len(expected):,} of"), timeout=WAIT
     )
     page.get_by_role("button", name="Settings vs results").click()
-    chart = page.get_by_test_id("settings-chart")
+    return expected, page.get_by_test_id("settings-chart")
+
+
+def test_the_chart_draws_every_matching_run_and_a_point_opens_its_run(page, scale):
+    expected, chart = open_settings_chart(page, scale)
     chart.get_by_label("Setting (x)").select_option("model.p0")
     expect(chart.get_by_label("Result (y)")).to_have_value("val_ndcg_at_10")
     points = chart.get_by_test_id("settings-chart-points")
@@ -193,13 +198,7 @@ def param_of(scale, run_id: str, key: str) -> str:
 
 
 def test_parallel_coordinates_draw_every_matching_run_and_a_line_opens_its_run(page, scale):
-    expected = matching(scale)
-    search(page, scale)
-    expect(page.get_by_test_id("runs-count")).to_have_text(
-        re.compile(f"^{len(expected):,} of"), timeout=WAIT
-    )
-    page.get_by_role("button", name="Settings vs results").click()
-    chart = page.get_by_test_id("settings-chart")
+    expected, chart = open_settings_chart(page, scale)
     chart.get_by_role("button", name="Several settings").click()
     chart.get_by_text(re.compile(r"^Settings \(axes\)")).click()
     axes = chart.get_by_role("group", name="Settings drawn as axes")
