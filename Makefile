@@ -96,12 +96,12 @@ mlflow: bootstrap ## Native tracking server (SQLite + .state/mlflow by default; 
 	$(PY) services/mlflow-server/entrypoint.py
 
 # make test runs it first: the quickest failure.
-lint: bootstrap ## Static checks: ruff, API types vs OpenAPI, ESLint, tsc, compose config, hadolint
+lint: bootstrap ## Static checks: ruff, OpenAPI snapshot vs the API, tsc (API types from it), ESLint, compose config, hadolint
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) scripts/api_types.py --check
-	npm --prefix services/frontend run --silent lint
 	npm --prefix services/frontend run --silent typecheck
+	npm --prefix services/frontend run --silent lint
 	$(VENV)/bin/docker-compose --env-file .env.example -f docker-compose.yml config -q
 	$(VENV)/bin/hadolint services/*/Dockerfile
 
@@ -109,7 +109,7 @@ format: bootstrap ## Fix formatting and import order
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-api-types: bootstrap ## Regenerate the dashboard's API types (services/frontend/src/api) from the OpenAPI document
+api-types: bootstrap ## Snapshot the API's OpenAPI document for the dashboard (services/frontend/src/api/openapi.json) and its types
 	$(PY) scripts/api_types.py
 
 BENCHES := $(filter-out bench/bench_models.py,$(sort $(wildcard bench/bench_*.py)))
