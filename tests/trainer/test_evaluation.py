@@ -59,7 +59,7 @@ def test_excluded_items_never_count_towards_coverage():
 def test_evaluate_reports_cross_entropy_of_the_held_out_items(smoke_data):
     counts = torch.from_numpy(smoke_data.train_item_counts())
     model = Popularity(counts, smoothing=1.0)
-    metrics = evaluate(model, smoke_data, "test", ks=[10], batch_size=7)
+    metrics = evaluate(model, smoke_data, "test", ks=[10], batch_size=7).metrics
     expected = -model.log_probability[torch.from_numpy(smoke_data.test_items)].mean().item()
     assert metrics["loss"] == pytest.approx(expected, rel=1e-5)
     assert 0.0 <= metrics["ndcg_at_10"] <= metrics["recall_at_10"] <= 1.0

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import NamedTuple
 
 import numpy as np
 import torch
@@ -77,6 +78,12 @@ def ndcg_from_ranks(ranks: np.ndarray, k: int = 10) -> np.ndarray:
     return np.where(ranks < k, 1.0 / np.log2(ranks + 2.0), 0.0)
 
 
+class Evaluation(NamedTuple):
+    metrics: dict[str, float]  # full-ranking metrics plus ``loss``
+    ranks: np.ndarray  # each user's 0-based rank of the held-out item
+
+
+@torch.no_grad()
 def evaluate(
     model: torch.nn.Module,
     data: SequenceData,
@@ -84,22 +91,9 @@ def evaluate(
     ks: Sequence[int] = (10, 50, 100),
     batch_size: int = 256,
     device: torch.device | str = "cpu",
-) -> dict[str, float]:
+) -> Evaluation:
     """Full-ranking metrics on ``split`` ('val' or 'test') plus ``loss``: the mean cross-entropy
-    of the held-out item under the model's unmasked scores over the catalogue."""
-    return evaluate_ranks(model, data, split, ks, batch_size, device)[0]
-
-
-@torch.no_grad()
-def evaluate_ranks(
-    model: torch.nn.Module,
-    data: SequenceData,
-    split: str,
-    ks: Sequence[int] = (10, 50, 100),
-    batch_size: int = 256,
-    device: torch.device | str = "cpu",
-) -> tuple[dict[str, float], np.ndarray]:
-    """``evaluate``'s metrics and each user's rank of the held-out item."""
+    of the held-out item under the model's unmasked scores over the catalogue; and the ranks."""
     was_training = model.training
     model.eval()
     histories, targets = data.history(split), torch.tensor(data.targets(split))
@@ -117,4 +111,5 @@ def evaluate_ranks(
         loss_sum += F.cross_entropy(scores[:, 1:], batch_targets - 1, reduction="sum").item()
         accumulator.add(scores, batch_targets, seen_mask(chunk, data.num_items))
     model.train(was_training)
-    return {**accumulator.result(), "loss": loss_sum / data.num_users}, accumulator.user_ranks()
+    metrics = {**accumulator.result(), "loss": loss_sum / data.num_users}
+    return Evaluation(metrics, accumulator.user_ranks())

@@ -42,7 +42,7 @@ def select_l2(config: EaseConfig, data: SequenceData) -> tuple[EASE, float, dict
         model = EASE.fit(
             data.train, data.num_items, l2, config.model.max_items, history_length(data), gram=gram
         )
-        ndcg = evaluate(model, data, "val", ks, batch_size)["ndcg_at_10"]
+        ndcg = evaluate(model, data, "val", ks, batch_size).metrics["ndcg_at_10"]
         scores[l2] = ndcg
         if best is None or ndcg > scores[best[0]]:
             best = (l2, model)

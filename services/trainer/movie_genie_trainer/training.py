@@ -31,7 +31,7 @@ from tqdm import tqdm
 from movie_genie_trainer.callbacks import TrainingCallback
 from movie_genie_trainer.config import EvaluationConfig, TrainingConfig
 from movie_genie_trainer.data.dataset import SequenceData, pad_left
-from movie_genie_trainer.evaluation import evaluate, evaluate_ranks
+from movie_genie_trainer.evaluation import evaluate
 from movie_genie_trainer.machine import machine
 from movie_genie_trainer.models.layers import count_parameters
 
@@ -291,7 +291,7 @@ def fit(
                 optimizer.step()
                 scheduler.step()
                 losses.append(loss.item())
-            val = evaluate(model, data, "val", eval_cfg.ks, eval_cfg.batch_size, device)
+            val = evaluate(model, data, "val", eval_cfg.ks, eval_cfg.batch_size, device).metrics
             record = epoch_record(epoch, float(np.mean(losses)), scheduler.get_last_lr()[0], val)
             history.append(record)
             (out / "history.json").write_text(json.dumps(history, indent=2) + "\n")
@@ -318,7 +318,7 @@ def fit(
         bar.close()
         seconds = time.perf_counter() - started
         model.load_state_dict(best_state)
-        test, ranks = evaluate_ranks(model, data, "test", eval_cfg.ks, eval_cfg.batch_size, device)
+        test, ranks = evaluate(model, data, "test", eval_cfg.ks, eval_cfg.batch_size, device)
         metrics = final_metrics(data, test, parameters, seconds, len(history), best["epoch"])
         written = write_outputs(out, metrics, history, nested)
         model.cpu().eval()
@@ -375,11 +375,11 @@ def fit_closed_form(
     ) as run:
         started = time.perf_counter()
         model, train_loss, extra = build()
-        val = evaluate(model, data, "val", ks, batch_size)
+        val = evaluate(model, data, "val", ks, batch_size).metrics
         seconds = time.perf_counter() - started
         record = epoch_record(1, train_loss, 0.0, val)
         run.epoch_end(1, epoch_metrics(record))
-        test, ranks = evaluate_ranks(model, data, "test", ks, batch_size)
+        test, ranks = evaluate(model, data, "test", ks, batch_size)
         metrics = {**final_metrics(data, test, count_parameters(model), seconds, 1, 1), **extra}
         save_checkpoint(
             out / "model.pth",
