@@ -32,6 +32,7 @@ sys.path.insert(0, str(ROOT))
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 
+from bench.results import finish  # noqa: E402
 from tests.frontend.build import ensure_build  # noqa: E402
 from tests.frontend.nginx_server import NginxFrontend  # noqa: E402
 from tests.harness.browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
@@ -247,24 +248,20 @@ def main() -> int:
         f"  {RUNS} runs (summary + first 100 cards): {value:7.0f} ms  = {value / base:.2f}x "
         "baseline"
     )
-    out = ROOT / "bench-results"
-    out.mkdir(exist_ok=True)
-    (out / "frontend.json").write_text(
-        json.dumps(
-            {
-                "initial_js_files": paths,
-                "initial_js_raw_bytes": raw,
-                "initial_js_gzip_bytes": gz,
-                "budget_kb": BUDGET_KB,
-                "budget_ratio": gz / 1024 / BUDGET_KB,
-                "baseline_empty_ms": empty,
-                f"runs_{RUNS}_ms": full,
-                "median_ratio": value / base,
-            },
-            indent=2,
-        )
+    return finish(
+        "frontend",
+        {f"initial JS <= {BUDGET_KB} KB gzip": gz / 1024 <= BUDGET_KB},
+        {
+            "initial_js_files": paths,
+            "initial_js_raw_bytes": raw,
+            "initial_js_gzip_bytes": gz,
+            "budget_kb": BUDGET_KB,
+            "budget_ratio": gz / 1024 / BUDGET_KB,
+            "baseline_empty_ms": empty,
+            f"runs_{RUNS}_ms": full,
+            "median_ratio": value / base,
+        },
     )
-    return 0 if gz / 1024 <= BUDGET_KB else 1
 
 
 if __name__ == "__main__":

@@ -16,7 +16,6 @@ Results also land in bench-results/bench_recommender.json. Exit status 1 when a 
 
 from __future__ import annotations
 
-import json
 import os
 import statistics
 import sys
@@ -31,6 +30,7 @@ sys.path.insert(0, str(ROOT))
 import requests  # noqa: E402
 from mlflow.tracking import MlflowClient  # noqa: E402
 
+from bench.results import finish  # noqa: E402
 from tests.frontend.trained_runs import train_smoke_runs  # noqa: E402
 from tests.harness.mlflow_server import MlflowServer  # noqa: E402
 from tests.recommender.recommender_server import start_recommender  # noqa: E402
@@ -106,13 +106,11 @@ def measure(url: str, run_id: str) -> int:
         f"({health_p50:.1f} ms)"
     )
     print(f"model cache: {cache['models']}/{cache['max_models']} models, {cache['bytes']} bytes")
-    out = ROOT / "bench-results"
-    out.mkdir(exist_ok=True)
-    (out / "bench_recommender.json").write_text(json.dumps(result, indent=2) + "\n")
-    missed = cold > COLD_TARGET_S or warm_p50 > WARM_TARGET_MS
-    if missed:
-        print("bench_recommender: missed a target", file=sys.stderr)
-    return 1 if missed else 0
+    checks = {
+        f"cold first preview <= {COLD_TARGET_S} s": cold <= COLD_TARGET_S,
+        f"warm preview p50 <= {WARM_TARGET_MS} ms": warm_p50 <= WARM_TARGET_MS,
+    }
+    return finish("bench_recommender", checks, result)
 
 
 if __name__ == "__main__":
