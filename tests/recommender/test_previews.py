@@ -95,6 +95,18 @@ def get(url: str, **params):
     return requests.get(url, params=params, timeout=120)
 
 
+def post(url: str, body=None, **kwargs):
+    return requests.post(url, json=body, timeout=30, **kwargs)
+
+
+def assert_json_errors(cases) -> None:
+    """Each (response, status, message): that status, and a JSON error naming the problem."""
+    for response, status, message in cases:
+        assert response.status_code == status, (response.request.url, response.text)
+        body = response.json()
+        assert body["success"] is False and message in body["error"], body
+
+
 def test_over_all_users_the_previews_top_100_agrees_with_the_logged_recall_at_100(
     trained, recommender
 ):
@@ -177,17 +189,14 @@ def test_bad_input_gets_a_json_4xx(trained, recommender):
         (get(f"{recommender}/runs/nothex/recommendations", user_id=user_id), 400, "run_id"),
         (get(f"{recommender}/runs/{'0' * 32}/recommendations", user_id=user_id), 404, "run"),
         (get(f"{recommender}/runs/{bare}/recommendations", user_id=user_id), 404, "no model"),
-        (requests.post(run, json={"history": [999999]}, timeout=30), 400, "unknown movie"),
-        (requests.post(run, json={"history": []}, timeout=30), 400, "history"),
-        (requests.post(run, json={"history": [1], "k": 500}, timeout=30), 400, "k"),
-        (requests.post(run, json={"history": ["a"]}, timeout=30), 400, "history"),
-        (requests.post(run, data="[", timeout=30), 400, "JSON object"),
+        (post(run, {"history": [999999]}), 400, "unknown movie"),
+        (post(run, {"history": []}), 400, "history"),
+        (post(run, {"history": [1], "k": 500}), 400, "k"),
+        (post(run, {"history": ["a"]}), 400, "history"),
+        (post(run, data="["), 400, "JSON object"),
         (get(f"{recommender}/movies"), 400, "q "),
     ]
-    for response, status, message in cases:
-        assert response.status_code == status, (response.request.url, response.text)
-        body = response.json()
-        assert body["success"] is False and message in body["error"], body
+    assert_json_errors(cases)
 
 
 def test_the_metrics_api_serves_previews_and_movie_search_through_the_recommender(
@@ -220,12 +229,9 @@ def test_the_metrics_api_serves_previews_and_movie_search_through_the_recommende
         (get(recs, user_id=user_id, extra=1), 400, "extra"),
         (get(f"{api}/api/models/runs/{bare}/recommendations", user_id=user_id), 404, "no model"),
         (get(f"{api}/api/models/runs/NOTHEX/recommendations", user_id=user_id), 400, "run id"),
-        (requests.post(recs, json={"history": [999999]}, timeout=30), 400, "unknown movie"),
-        (requests.post(recs, json={"history": [1], "k": 0}, timeout=30), 400, "k"),
-        (requests.post(recs, data="{", timeout=30), 400, "not valid JSON"),
+        (post(recs, {"history": [999999]}), 400, "unknown movie"),
+        (post(recs, {"history": [1], "k": 0}), 400, "k"),
+        (post(recs, data="{"), 400, "not valid JSON"),
         (get(f"{api}/api/movies"), 400, "q"),
     ]
-    for response, status, message in cases:
-        assert response.status_code == status, (response.request.url, response.text)
-        body = response.json()
-        assert body["success"] is False and message in body["error"], body
+    assert_json_errors(cases)
