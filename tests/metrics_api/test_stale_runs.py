@@ -3,22 +3,19 @@ it `stale` once no heartbeat came for METRICS_API_STALE_AFTER_SECONDS."""
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
-import sys
 import uuid
 from pathlib import Path
 
 import pytest
-import yaml
 from mlflow.tracking import MlflowClient
 from movie_genie_trainer.config import DataConfig, load_config
 from movie_genie_trainer.data.preprocess import write_processed
 from movie_genie_trainer.data.sources import read_recbole_ml100k
 
-from tests.harness.mlflow_server import CLIENT_SECRETS
 from tests.harness.process import eventually
+from tests.harness.trainer import start_trainer
 from tests.metrics_api.conftest import start_api
 
 pytestmark = pytest.mark.slow
@@ -40,31 +37,8 @@ def test_a_silently_killed_trainer_shows_stale_after_the_configured_silence(
     mlflow_server, smoke_dir, tmp_path
 ):
     experiment = f"test-stale-{uuid.uuid4().hex[:8]}"
-    config = yaml.safe_load((REPO / "configs/smoke/two_tower.yaml").read_text())
-    config["training"].update(epochs=500, early_stopping_patience=500)
-    (tmp_path / "two_tower.yaml").write_text(yaml.safe_dump(config))
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("MLFLOW_", "MOVIE_GENIE_")) and k not in CLIENT_SECRETS
-    }
-    env.update(MLFLOW_TRACKING_URI=mlflow_server.url, MLFLOW_EXPERIMENT_NAME=experiment)
-    trainer = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "movie_genie_trainer.train_two_tower",
-            "--config",
-            str(tmp_path / "two_tower.yaml"),
-            "--data",
-            str(smoke_dir),
-            "--out",
-            str(tmp_path / "out"),
-        ],
-        cwd=tmp_path,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+    trainer = start_trainer(
+        tmp_path, smoke_dir, mlflow_server.url, experiment, stdout=subprocess.DEVNULL
     )
     api = start_api(
         mlflow_server.url,

@@ -63,3 +63,10 @@ def recorder() -> RecordingCallback:
 def _tiny_model(config, state):
     """How the model loader rebuilds the tests' tiny model (``model_store.BUILDERS``)."""
     return tiny_training.TinySequenceModel(*state["embedding.weight"].shape)
+
+
+@pytest.fixture
+def no_s3_credentials(monkeypatch):
+    """This process and what it starts reach the artifacts only through the tracking server."""
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "MLFLOW_S3_ENDPOINT_URL"):
+        monkeypatch.delenv(name, raising=False)

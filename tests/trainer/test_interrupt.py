@@ -4,7 +4,6 @@ server gone, what was not sent is kept in an outbox that the replay command send
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -13,56 +12,17 @@ import uuid
 from pathlib import Path
 
 import pytest
-import yaml
 from mlflow.tracking import MlflowClient
 
-from tests.harness.mlflow_server import CLIENT_SECRETS, MlflowServer
 from tests.harness.process import eventually
+from tests.harness.trainer import own_server, start_trainer
 
 pytestmark = pytest.mark.slow
 
 REPO = Path(__file__).resolve().parents[2]
 # Generous for a loaded 2-core machine; the trainer's own budget is 3 s (interrupt_flush_seconds).
 EXIT_BOUND_SECONDS = 10
-
-
-def long_config(tmp_path: Path) -> Path:
-    config = yaml.safe_load((REPO / "configs/smoke/two_tower.yaml").read_text())
-    config["training"].update(epochs=500, early_stopping_patience=500)
-    path = tmp_path / "two_tower.yaml"
-    path.write_text(yaml.safe_dump(config))
-    return path
-
-
-def start_trainer(tmp_path: Path, data: Path, uri: str, experiment: str) -> subprocess.Popen:
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("MLFLOW_", "MOVIE_GENIE_")) and k not in CLIENT_SECRETS
-    }
-    env.update(
-        MLFLOW_TRACKING_URI=uri,
-        MLFLOW_EXPERIMENT_NAME=experiment,
-        MOVIE_GENIE_TRACKING_RETRY__REQUEST_TIMEOUT_SECONDS="2",
-    )
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "movie_genie_trainer.train_two_tower",
-            "--config",
-            str(long_config(tmp_path)),
-            "--data",
-            str(data),
-            "--out",
-            str(tmp_path / "out"),
-        ],
-        cwd=tmp_path,
-        env=env,
-        text=True,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
+QUICK_GIVE_UP = {"MOVIE_GENIE_TRACKING_RETRY__REQUEST_TIMEOUT_SECONDS": "2"}
 
 
 def wait_for_epochs(
@@ -91,7 +51,7 @@ def terminate(trainer: subprocess.Popen) -> tuple[int, float, str]:
 def test_sigterm_ends_the_run_killed_at_once(tmp_path, smoke_dir, mlflow_server):
     experiment = f"test-sigterm-{uuid.uuid4().hex[:8]}"
     client = MlflowClient(mlflow_server.url)
-    trainer = start_trainer(tmp_path, smoke_dir, mlflow_server.url, experiment)
+    trainer = start_trainer(tmp_path, smoke_dir, mlflow_server.url, experiment, **QUICK_GIVE_UP)
     try:
         run_id = wait_for_epochs(client, experiment, trainer)
         code, seconds, output = terminate(trainer)
@@ -108,15 +68,10 @@ def test_sigterm_ends_the_run_killed_at_once(tmp_path, smoke_dir, mlflow_server)
 def test_sigterm_while_the_server_is_gone_keeps_an_outbox_that_replay_sends(
     tmp_path, smoke_dir, postgres, s3
 ):
-    server = MlflowServer(
-        tmp_path / "mlflow",
-        backend_uri=postgres.uri,
-        artifacts_destination=f"s3://{s3.bucket}/sigterm-test",
-        env=s3.server_env(),
-    ).start()
+    server = own_server(tmp_path, postgres, s3, "sigterm-test").start()
     experiment = f"test-sigterm-outage-{uuid.uuid4().hex[:8]}"
     client = MlflowClient(server.url)
-    trainer = start_trainer(tmp_path, smoke_dir, server.url, experiment)
+    trainer = start_trainer(tmp_path, smoke_dir, server.url, experiment, **QUICK_GIVE_UP)
     try:
         run_id = wait_for_epochs(client, experiment, trainer)
         server.kill()

@@ -14,8 +14,8 @@ import pytest
 import yaml
 from mlflow.tracking import MlflowClient
 
-from tests.harness.mlflow_server import MlflowServer
 from tests.harness.process import eventually
+from tests.harness.trainer import own_server
 from tests.trainer.dvc_workspace import VENV_BIN, dvc_env, make_workspace
 
 pytestmark = pytest.mark.slow
@@ -36,15 +36,9 @@ def epochs_logged(client: MlflowClient, experiment: str) -> tuple[str | None, in
         return None, 0
 
 
-def test_a_server_killed_mid_training_loses_nothing(tmp_path, postgres, s3, monkeypatch):
-    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "MLFLOW_S3_ENDPOINT_URL"):
-        monkeypatch.delenv(name, raising=False)
-    server = MlflowServer(
-        tmp_path / "mlflow",
-        backend_uri=postgres.uri,
-        artifacts_destination=f"s3://{s3.bucket}/outage-test",
-        env=s3.server_env(),
-    ).start()
+@pytest.mark.usefixtures("no_s3_credentials")
+def test_a_server_killed_mid_training_loses_nothing(tmp_path, postgres, s3):
+    server = own_server(tmp_path, postgres, s3, "outage-test").start()
     root = make_workspace(tmp_path / "ws")
     config_path = root / "configs" / "two_tower.yaml"
     config = yaml.safe_load(config_path.read_text())

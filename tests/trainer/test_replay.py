@@ -13,7 +13,7 @@ import uuid
 import pytest
 from mlflow.tracking import MlflowClient
 
-from tests.harness.mlflow_server import MlflowServer
+from tests.harness.trainer import own_server
 from tests.trainer.dvc_workspace import dvc, dvc_env, make_workspace
 
 pytestmark = pytest.mark.slow
@@ -53,17 +53,9 @@ def server_state(client: MlflowClient, run_id: str) -> dict:
     }
 
 
-def test_a_stage_logged_while_the_server_was_down_is_replayed_exactly_once(
-    tmp_path, postgres, s3, monkeypatch
-):
-    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "MLFLOW_S3_ENDPOINT_URL"):
-        monkeypatch.delenv(name, raising=False)
-    server = MlflowServer(
-        tmp_path / "mlflow",
-        backend_uri=postgres.uri,
-        artifacts_destination=f"s3://{s3.bucket}/replay-test",
-        env=s3.server_env(),
-    )  # not started: down for the whole stage
+@pytest.mark.usefixtures("no_s3_credentials")
+def test_a_stage_logged_while_the_server_was_down_is_replayed_exactly_once(tmp_path, postgres, s3):
+    server = own_server(tmp_path, postgres, s3, "replay-test")  # not started: down for the stage
     root = make_workspace(tmp_path / "ws")
     experiment = f"test-replay-{uuid.uuid4().hex[:8]}"
     env = dvc_env(server.url, experiment, root)
