@@ -57,8 +57,8 @@ DASHBOARD_DRAWN = """(rows) => {
   return drawn ? performance.now() : false;
 }"""
 # Where a dashboard load's time went (ms from navigation start), from the Performance API:
-# the HTML, the app's entry script, the first runs answer (started early by early-runs.js),
-# and the app's own mark once its modules have been evaluated (src/main.tsx).
+# the HTML, the app's entry script, the first runs answer (started early by index.html's inline
+# script), and the app's own mark once its modules have been evaluated (src/main.tsx).
 BREAKDOWN = """() => {
   const nav = performance.getEntriesByType('navigation')[0];
   const resources = performance.getEntriesByType('resource');

@@ -45,6 +45,9 @@ def test_filtering_by_type_narrows_the_runs_and_survives_a_reload(page, frontend
     expect(page.locator(CARDS)).to_have_count(1)
     expect(page.locator(CARDS).first).to_have_attribute("data-model-type", "ranking")
     expect(page.get_by_label("Model type")).to_have_value("ranking")
+    # index.html's inline script (the early runs request) ran under the served CSP: a blocked
+    # one would also be a console error, which fails any browser test.
+    assert page.evaluate("typeof window.__earlyRequests") == "object"
 
 
 def test_two_selected_runs_open_the_compare_view_with_charts_that_have_data(

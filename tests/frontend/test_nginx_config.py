@@ -3,7 +3,9 @@ and the /api/ proxy, checked over HTTP against the rendered template."""
 
 from __future__ import annotations
 
+import base64
 import gzip
+import hashlib
 import json
 import re
 import urllib.error
@@ -57,6 +59,35 @@ def test_hashed_assets_are_cached_for_a_year_and_gzipped(frontend):
     assert headers["Content-Encoding"] == "gzip"
     assert headers["X-Content-Type-Options"] == "nosniff"  # server-level headers kept
     assert len(gzip.decompress(body)) > 2 * len(body)  # really compressed, not just labelled
+
+
+def test_built_files_are_sent_as_their_precompressed_twins(frontend, frontend_dist):
+    """gzip_static: the .gz the build wrote goes out byte for byte (no work per request)."""
+    for path in (hashed_script(frontend), "/index.html"):
+        status, headers, body = fetch(frontend.url + path, {"Accept-Encoding": "gzip"})
+        assert status == 200 and headers["Content-Encoding"] == "gzip", path
+        assert body == (frontend_dist / (path.lstrip("/") + ".gz")).read_bytes(), path
+        assert headers["Vary"] == "Accept-Encoding"
+    # A client without gzip still gets the plain file.
+    status, headers, body = fetch(frontend.url + "/index.html")
+    assert status == 200 and "Content-Encoding" not in headers and b'<div id="root">' in body
+
+
+def test_the_csp_admits_index_htmls_inline_script_by_its_hash_and_nothing_else_inline(frontend):
+    _, headers, body = fetch(frontend.url + "/")
+    directives = dict(
+        (part.split()[0], part.split()[1:])
+        for part in headers["Content-Security-Policy"].split(";")
+        if part.strip()
+    )
+    inline = re.findall(r"<script>(.*?)</script>", body.decode(), re.S)
+    assert len(inline) == 1, "the early runs request is index.html's one inline script"
+    digest = base64.b64encode(hashlib.sha256(inline[0].encode()).digest()).decode()
+    wanted = ["'self'", f"'sha256-{digest}'"]
+    assert directives["script-src"] == wanted, (
+        f"script-src is {directives['script-src']}: put {wanted[1]} in "
+        "services/frontend/nginx/default.conf.template for index.html's inline script"
+    )
 
 
 def test_a_missing_asset_is_a_404_not_the_app_shell(frontend):

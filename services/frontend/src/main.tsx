@@ -8,7 +8,7 @@ import './index.css';
 // The app's modules are evaluated: bench/bench_search_ui.py reads this mark (load breakdown).
 performance.mark('app-start');
 
-// The first runs page (public/early-runs.js) has usually landed by now, or is about to: the
+// The first runs page (index.html's inline script) has usually landed by now, or is about to: the
 // first render waits up to this long for it, so it draws the runs rather than skeletons first.
 const FIRST_RENDER_WAIT_MS = 250;
 

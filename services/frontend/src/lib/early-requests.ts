@@ -1,4 +1,4 @@
-// Requests public/early-runs.js started before the app loaded, by exact URL.
+// Requests index.html's inline script started before the app loaded, by exact URL.
 
 type EarlyRequest = {
   response: Promise<Response>;

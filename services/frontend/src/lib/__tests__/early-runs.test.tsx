@@ -10,9 +10,16 @@ import { seed } from '@/testing/handlers';
 import { renderApp } from '@/testing/render';
 import { server } from '@/testing/server';
 
-// public/early-runs.js starts the first runs request before the app's bundle has loaded; the
-// app must ask for exactly the URL it used, or the early answer goes unused.
-const EARLY_SCRIPT = readFileSync(resolve(__dirname, '../../../public/early-runs.js'), 'utf8');
+// index.html's inline script starts the first runs request before the app's bundle has loaded;
+// the app must ask for exactly the URL it used, or the early answer goes unused.
+const INDEX_HTML = readFileSync(resolve(__dirname, '../../../index.html'), 'utf8');
+const INLINE_SCRIPTS = [...INDEX_HTML.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((match) => match[1]);
+const EARLY_SCRIPT = INLINE_SCRIPTS[0];
+
+it('is the only inline script of index.html (the CSP admits that one by its hash)', () => {
+  expect(INLINE_SCRIPTS).toHaveLength(1);
+  expect(EARLY_SCRIPT).toContain("'/api/models/runs'");
+});
 
 /** Runs the early script at `path` with a fetch that answers `runs` (and records the URL). */
 function startEarly(path: string, runs = [makeRun({ run_id: 'early', run_name: 'from-the-early-request' })]) {

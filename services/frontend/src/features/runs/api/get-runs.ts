@@ -33,7 +33,7 @@ export const getRuns = async (
 ): Promise<RunsPage> =>
   toPage(await api.get<Run[], RunsResponse>(RUNS_PATH, runsParams(filters, orderBy, pageToken), signal));
 
-/** The first page public/early-runs.js already read for exactly this request, if any. */
+/** The first page index.html's inline script already read for exactly this request, if any. */
 function earlyFirstPage(filters: RunFilters, orderBy: string) {
   const answer = takeEarlyAnswer(apiUrl(RUNS_PATH, runsParams(filters, orderBy)));
   if (!answer) return undefined;
