@@ -17,9 +17,12 @@ from secrets_check import WeakSecret, check_secret  # noqa: E402
 GOOD = "a-strong-secret-value-42"
 
 
-def assert_gunicorn_refuses(cwd, app: str, env: dict, value: str, named: str) -> None:
-    """A service's real start command (gunicorn on its app factory) gives up, naming the
-    variable, without printing the refused value."""
+def assert_gunicorn_refuses(cwd, app: str, prefix: str, settings: dict, value, named) -> None:
+    """A service's real start command (gunicorn on its app factory), with ``settings`` and none
+    of this process's MLflow or ``prefix``ed settings, gives up, naming the variable, without
+    printing the refused value."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("MLFLOW_", prefix))}
+    env.update(settings, MLFLOW_TRACKING_URI="http://127.0.0.1:1")
     gunicorn = os.path.join(os.path.dirname(sys.executable), "gunicorn")
     result = subprocess.run(
         [gunicorn, "-c", "gunicorn.conf.py", app],
@@ -161,20 +164,17 @@ API_DIR = ENTRYPOINT.parents[1] / "metrics-api"
 )
 def test_metrics_api_refuses_weak_secrets_at_start(variable, value, named):
     """The real start command: gunicorn gives up when the app factory refuses its settings."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("MLFLOW_", "METRICS_API_"))}
-    env.update(
-        {
-            "MLFLOW_TRACKING_URI": "http://127.0.0.1:1",
-            "METRICS_API_HOST": "127.0.0.1",
-            "METRICS_API_PORT": str(free_port()),
-            "METRICS_API_WORKERS": "1",
-            "METRICS_API_CACHE_WARM_ON_START": "false",
-            "MLFLOW_TRACKING_USERNAME": "metrics-api",
-            "MLFLOW_TRACKING_PASSWORD": GOOD,
-            variable: value,
-        }
-    )
-    assert_gunicorn_refuses(API_DIR, "metrics_api:create_app()", env, value, named)
+    settings = {
+        "METRICS_API_HOST": "127.0.0.1",
+        "METRICS_API_PORT": str(free_port()),
+        "METRICS_API_WORKERS": "1",
+        "METRICS_API_CACHE_WARM_ON_START": "false",
+        "MLFLOW_TRACKING_USERNAME": "metrics-api",
+        "MLFLOW_TRACKING_PASSWORD": GOOD,
+        variable: value,
+    }
+    app = "metrics_api:create_app()"
+    assert_gunicorn_refuses(API_DIR, app, "METRICS_API_", settings, value, named)
 
 
 def test_metrics_api_runs_without_a_token_and_without_an_account(monkeypatch):
@@ -209,15 +209,12 @@ RECOMMENDER_DIR = ENTRYPOINT.parents[1] / "recommender"
 )
 def test_recommender_refuses_weak_secrets_at_start(value, named, tmp_path):
     """It holds the metrics API's account: the real start command gives up, naming it."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("MLFLOW_", "RECOMMENDER_"))}
-    env.update(
-        {
-            "MLFLOW_TRACKING_URI": "http://127.0.0.1:1",
-            "RECOMMENDER_HOST": "127.0.0.1",
-            "RECOMMENDER_PORT": str(free_port()),
-            "RECOMMENDER_DATA_DIR": str(tmp_path),
-            "MLFLOW_TRACKING_USERNAME": "metrics-api",
-            "MLFLOW_TRACKING_PASSWORD": value,
-        }
-    )
-    assert_gunicorn_refuses(RECOMMENDER_DIR, "recommender_service:create_app()", env, value, named)
+    settings = {
+        "RECOMMENDER_HOST": "127.0.0.1",
+        "RECOMMENDER_PORT": str(free_port()),
+        "RECOMMENDER_DATA_DIR": str(tmp_path),
+        "MLFLOW_TRACKING_USERNAME": "metrics-api",
+        "MLFLOW_TRACKING_PASSWORD": value,
+    }
+    app = "recommender_service:create_app()"
+    assert_gunicorn_refuses(RECOMMENDER_DIR, app, "RECOMMENDER_", settings, value, named)
