@@ -155,6 +155,25 @@ def open_settings_chart(page, scale):
     return expected, page.get_by_test_id("settings-chart")
 
 
+def point_at_a_top_run(canvas, at: dict, tooltip, expected) -> tuple[str, str]:
+    """Hover ``at`` on the canvas: the tooltip names a run among the best 1% of the matching
+    runs (from SQL; several may be drawn there, so the test reads which one), by its name."""
+    canvas.hover(position=at)
+    expect(tooltip).to_be_visible()
+    pointed = tooltip.get_attribute("data-run-id")
+    values = sorted((row[1] for row in expected), reverse=True)
+    by_id = {row[0]: row for row in expected}
+    assert by_id[pointed][1] >= values[len(values) // 100], "not a run at the top of the chart"
+    assert by_id[pointed][3] in tooltip.inner_text()
+    return pointed, by_id[pointed][3]
+
+
+def click_opens_the_run(page, canvas, at: dict, run_id: str, name: str) -> None:
+    canvas.click(position=at)
+    expect(page).to_have_url(re.compile(rf"/metrics/runs/{run_id}$"), timeout=WAIT)
+    expect(page.get_by_role("heading", level=1)).to_have_text(name, timeout=WAIT)
+
+
 def test_the_chart_draws_every_matching_run_and_a_point_opens_its_run(page, scale):
     expected, chart = open_settings_chart(page, scale)
     chart.get_by_label("Setting (x)").select_option("model.p0")
@@ -169,17 +188,9 @@ def test_the_chart_draws_every_matching_run_and_a_point_opens_its_run(page, scal
     top = points.evaluate(TOPMOST_POINT)
     assert top is not None, "nothing drawn on the chart's canvas"
     centre = {"x": top["x"], "y": top["y"] + 3}
-    points.hover(position=centre)
     tooltip = chart.get_by_test_id("settings-chart-tooltip")
-    expect(tooltip).to_be_visible()
-    pointed = tooltip.get_attribute("data-run-id")
-    values = sorted((row[1] for row in expected), reverse=True)
-    by_id = {row[0]: row for row in expected}
-    assert by_id[pointed][1] >= values[len(values) // 100], "not a point at the top of the chart"
-    assert by_id[pointed][3] in tooltip.inner_text()
-    points.click(position=centre)
-    expect(page).to_have_url(re.compile(rf"/metrics/runs/{pointed}$"), timeout=WAIT)
-    expect(page.get_by_role("heading", level=1)).to_have_text(by_id[pointed][3], timeout=WAIT)
+    pointed, name = point_at_a_top_run(points, centre, tooltip, expected)
+    click_opens_the_run(page, points, centre, pointed, name)
 
 
 COLUMN_TOP = """(canvas, x) => {
@@ -222,15 +233,7 @@ def test_parallel_coordinates_draw_every_matching_run_and_a_line_opens_its_run(p
     top = lines.evaluate(COLUMN_TOP, x)  # the first painted pixel down that column
     assert top is not None, "nothing drawn on the metric axis"
     at = {"x": x, "y": top + 1}
-    lines.hover(position=at)
     tooltip = chart.get_by_test_id("parallel-tooltip")
-    expect(tooltip).to_be_visible()
-    pointed = tooltip.get_attribute("data-run-id")
-    values = sorted((row[1] for row in expected), reverse=True)
-    by_id = {row[0]: row for row in expected}
-    assert by_id[pointed][1] >= values[len(values) // 100], "not a line at the top of the metric"
-    assert by_id[pointed][3] in tooltip.inner_text()
+    pointed, name = point_at_a_top_run(lines, at, tooltip, expected)
     assert f"model.p0 {param_of(scale, pointed, 'model.p0')}" in tooltip.inner_text()
-    lines.click(position=at)
-    expect(page).to_have_url(re.compile(rf"/metrics/runs/{pointed}$"), timeout=WAIT)
-    expect(page.get_by_role("heading", level=1)).to_have_text(by_id[pointed][3], timeout=WAIT)
+    click_opens_the_run(page, lines, at, pointed, name)
