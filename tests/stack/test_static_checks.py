@@ -133,3 +133,37 @@ def test_every_copy_source_exists_in_its_build_context():
             assert glob.glob(str(context / source)), f"{dockerfile}: COPY {source} not in {context}"
             checked += 1
     assert checked > 0
+
+
+def instructions(dockerfile: Path) -> list[str]:
+    """The Dockerfile's instructions, continuation lines joined, comments and blanks left out."""
+    joined = dockerfile.read_text().replace("\\\n", " ")
+    lines = (" ".join(line.split()) for line in joined.splitlines())
+    return [line for line in lines if line and not line.startswith("#")]
+
+
+def prefix_through(steps: list[str], marker: str) -> list[str]:
+    ends = [i for i, step in enumerate(steps) if marker in step]
+    assert ends, f"no instruction containing {marker!r}"
+    return steps[: ends[0] + 1]
+
+
+PYTHON_DOCKERFILES = [d for d in DOCKERFILES if "FROM ${PYTHON_IMAGE}" in d.read_text()]
+TORCH_DOCKERFILES = [REPO / "services/trainer/Dockerfile", REPO / "services/recommender/Dockerfile"]
+
+
+def test_every_python_image_starts_with_the_same_uv_layer():
+    # BuildKit builds an identical prefix once for all images (the compose stage builds them
+    # side by side): a drift here only costs build time, so it is caught here.
+    assert len(PYTHON_DOCKERFILES) == 4, PYTHON_DOCKERFILES
+    prefixes = {str(d): prefix_through(instructions(d), "uv==") for d in PYTHON_DOCKERFILES}
+    assert len({tuple(p) for p in prefixes.values()}) == 1, prefixes
+
+
+def test_the_torch_images_share_their_torch_layer_and_pin_the_requirements_torch():
+    prefixes = [prefix_through(instructions(d), "uv pip install --index-url") for d in TORCH_DOCKERFILES]
+    assert prefixes[0] == prefixes[1], prefixes
+    (arg,) = [step for step in prefixes[0] if step.startswith("ARG TORCH_VERSION=")]
+    for dockerfile in TORCH_DOCKERFILES:
+        pins = (dockerfile.parent / "requirements.txt").read_text().splitlines()
+        assert f"torch=={arg.split('=', 1)[1]}" in pins, dockerfile

@@ -2,8 +2,9 @@
 # `python` and `pip install` behave as in the official image (pip may install as root).
 ARG DEBIAN_IMAGE
 FROM ${DEBIAN_IMAGE}
-# pip's own CA list lacks the host's: point it at the system bundle (local bases only).
-ENV PATH=/usr/local/python/bin:$PATH PIP_CERT=/etc/ssl/certs/ca-certificates.crt
+# pip's and uv's own CA lists lack the host's: point them at the system bundle (local bases only).
+ENV PATH=/usr/local/python/bin:$PATH PIP_CERT=/etc/ssl/certs/ca-certificates.crt \
+    SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt
 RUN apt-get update \
     && apt-get install -y --no-install-recommends python3 python3-venv \
     && rm -rf /var/lib/apt/lists/* \
