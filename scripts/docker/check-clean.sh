@@ -26,6 +26,7 @@ check_host() {
   local forward_before=$1 policy_before=${2:-}
   pgrep -f -- "--exec-root $ENGINE_DIR/exec" >/dev/null && problems+=("a private dockerd still runs")
   [ -e "$ENGINE_DIR" ] && problems+=("the engine folder and its data-root")
+  grep -q " $ENGINE_DIR/" /proc/mounts && problems+=("mounts under the engine folder (tmpfs data-root, overlays)")
   iptables-save 2>/dev/null | grep -q 'DOCKER' && problems+=("DOCKER iptables chains")
   ip -o link show type bridge | grep -qE ': (docker0|br-[0-9a-f]{12})[:@]' && problems+=("docker0 or a compose bridge")
   [ "$(iptables -S FORWARD | sed -n 's/^-P FORWARD //p')" = "$policy_before" ] || problems+=("a changed FORWARD policy")
