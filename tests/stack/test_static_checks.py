@@ -133,3 +133,23 @@ def test_every_copy_source_exists_in_its_build_context():
             assert glob.glob(str(context / source)), f"{dockerfile}: COPY {source} not in {context}"
             checked += 1
     assert checked > 0
+
+
+@pytest.mark.parametrize("service", ["metrics-api", "mlflow-server", "recommender"])
+def test_every_image_that_refuses_weak_secrets_carries_the_one_rule(service):
+    """Their start code imports secret_rule (services/secret-rule), outside their own folder:
+    the image copies it, from a compose additional context or from the repository context."""
+    dockerfile = REPO / "services" / service / "Dockerfile"
+    copies = [line for line in dockerfile.read_text().splitlines() if line.startswith("COPY")]
+    assert any("secret_rule.py" in line for line in copies), f"{dockerfile}: no COPY secret_rule.py"
+    raw = yaml.safe_load(COMPOSE_FILE.read_text())
+    for name, spec in raw["services"].items():
+        build = spec.get("build") or {}
+        uses_it = isinstance(build, dict) and (
+            build.get("dockerfile") == f"services/{service}/Dockerfile"
+            or build.get("context") == f"services/{service}"
+        )
+        if uses_it and build.get("context") != ".":
+            assert build.get("additional_contexts", {}).get("secret-rule") == (
+                "services/secret-rule"
+            ), f"compose service {name}: no additional context secret-rule"
