@@ -32,7 +32,7 @@ if [[ " $parts " == *" python "* ]]; then
     .venv/bin/pip install -q --disable-pip-version-check --upgrade pip
     .venv/bin/pip install -q --disable-pip-version-check -r requirements-dev.txt
     .venv/bin/pip install -q --disable-pip-version-check --no-deps -r services/trainer/requirements-nodeps.txt
-    for pkg in services/trainer services/metrics-api; do
+    for pkg in services/secret-rule services/trainer services/metrics-api; do
       [ -f "$pkg/pyproject.toml" ] && .venv/bin/pip install -q --disable-pip-version-check --no-deps -e "$pkg"
     done
     echo "$want" > .venv/.bootstrap-stamp

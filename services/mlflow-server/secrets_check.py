@@ -1,14 +1,11 @@
-"""Refuse unusable secrets at start, naming the variable: empty, a placeholder, or too short.
-
-The metrics API applies the same rule through its pydantic settings (metrics_api/settings.py).
-"""
+"""Refuse unusable secrets at start, naming the variable: empty, a placeholder, or too short
+(the rule every service shares: services/secret-rule/secret_rule.py)."""
 
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-MIN_LENGTH = 12
-PLACEHOLDER_PREFIXES = ("change-me", "changeme", "change_me")
+from secret_rule import weak_secret_reason
 
 
 class WeakSecret(ValueError):
@@ -17,12 +14,8 @@ class WeakSecret(ValueError):
 
 def check_secret(name: str, value: str | None) -> str:
     """Return ``value`` when usable, else raise WeakSecret naming ``name``."""
-    if not value:
-        raise WeakSecret(f"{name} is empty; set a strong secret (make env writes one)")
-    if value.strip().lower().startswith(PLACEHOLDER_PREFIXES):
-        raise WeakSecret(f"{name} is still the placeholder from .env.example; set a real secret")
-    if len(value) < MIN_LENGTH:
-        raise WeakSecret(f"{name} is too short ({len(value)} characters; at least {MIN_LENGTH})")
+    if reason := weak_secret_reason(value):
+        raise WeakSecret(f"{name} {reason}")
     return value
 
 

@@ -161,9 +161,31 @@ def test_every_python_image_starts_with_the_same_uv_layer():
 
 
 def test_the_torch_images_share_their_torch_layer_and_pin_the_requirements_torch():
-    prefixes = [prefix_through(instructions(d), "uv pip install --index-url") for d in TORCH_DOCKERFILES]
+    prefixes = [
+        prefix_through(instructions(d), "uv pip install --index-url") for d in TORCH_DOCKERFILES
+    ]
     assert prefixes[0] == prefixes[1], prefixes
     (arg,) = [step for step in prefixes[0] if step.startswith("ARG TORCH_VERSION=")]
     for dockerfile in TORCH_DOCKERFILES:
         pins = (dockerfile.parent / "requirements.txt").read_text().splitlines()
         assert f"torch=={arg.split('=', 1)[1]}" in pins, dockerfile
+
+
+@pytest.mark.parametrize("service", ["metrics-api", "mlflow-server", "recommender"])
+def test_every_image_that_refuses_weak_secrets_carries_the_one_rule(service):
+    """Their start code imports secret_rule (services/secret-rule), outside their own folder:
+    the image copies it, from a compose additional context or from the repository context."""
+    dockerfile = REPO / "services" / service / "Dockerfile"
+    copies = [line for line in dockerfile.read_text().splitlines() if line.startswith("COPY")]
+    assert any("secret_rule.py" in line for line in copies), f"{dockerfile}: no COPY secret_rule.py"
+    raw = yaml.safe_load(COMPOSE_FILE.read_text())
+    for name, spec in raw["services"].items():
+        build = spec.get("build") or {}
+        uses_it = isinstance(build, dict) and (
+            build.get("dockerfile") == f"services/{service}/Dockerfile"
+            or build.get("context") == f"services/{service}"
+        )
+        if uses_it and build.get("context") != ".":
+            assert build.get("additional_contexts", {}).get("secret-rule") == (
+                "services/secret-rule"
+            ), f"compose service {name}: no additional context secret-rule"

@@ -7,7 +7,8 @@ An empty variable counts as unset. ``create_app(test_config)`` overrides both (k
 ``app.config``: the field name in upper case).
 
 A bad value stops start-up with a message naming the variable. A secret that is empty where one
-is needed, still a ``change-me…`` placeholder, or shorter than 12 characters is refused:
+is needed, still a ``change-me…`` placeholder, or shorter than 12 characters is refused (the
+rule every service shares: services/secret-rule/secret_rule.py):
   METRICS_API_PROMOTE_TOKEN   optional; unset or empty switches token promotion off
   MLFLOW_TRACKING_USERNAME / MLFLOW_TRACKING_PASSWORD   the API's MLflow service account (both or
                               neither; MLflow's client reads them from the environment itself)
@@ -20,10 +21,9 @@ from typing import Annotated
 
 from pydantic import AliasChoices, Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from secret_rule import account_problem, weak_secret_reason
 
 PREFIX = "METRICS_API_"
-MIN_LENGTH = 12
-PLACEHOLDER_PREFIXES = ("change-me", "changeme", "change_me")
 STORE_SCHEMES = ("postgresql://", "postgresql+psycopg2://", "sqlite:///")
 # MLflow's REST client reads these from the environment at request time: set from the settings.
 MLFLOW_CLIENT_ENV = (
@@ -36,16 +36,6 @@ MLFLOW_CLIENT_ENV = (
 
 class ConfigError(ValueError):
     """A setting with an unusable value; the message names the variable."""
-
-
-def weak_secret_reason(value: str) -> str | None:
-    if not value:
-        return "is empty"
-    if value.strip().lower().startswith(PLACEHOLDER_PREFIXES):
-        return "is still the placeholder from .env.example; set a real secret (make env)"
-    if len(value) < MIN_LENGTH:
-        return f"is too short ({len(value)} characters; at least {MIN_LENGTH})"
-    return None
 
 
 def shared(name: str, default, **constraints):
@@ -133,12 +123,8 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _account(self) -> Settings:
-        if self.tracking_password and not self.tracking_username:
-            raise ValueError(
-                "MLFLOW_TRACKING_USERNAME is empty while MLFLOW_TRACKING_PASSWORD is set"
-            )
-        if self.tracking_username and (reason := weak_secret_reason(self.tracking_password)):
-            raise ValueError(f"MLFLOW_TRACKING_PASSWORD {reason}")
+        if problem := account_problem(self.tracking_username, self.tracking_password):
+            raise ValueError(problem)
         return self
 
 
