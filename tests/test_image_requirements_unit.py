@@ -22,13 +22,17 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 # Each Python service image: its folder, its own package (where the walk starts), and the folders
-# on its PYTHONPATH with the first-party packages they hold.
+# on its PYTHONPATH with the first-party modules they hold (both images copy the one secret rule).
 SERVICES = {
     "recommender": (
         "recommender_service",
-        {"recommender_service": "recommender", "movie_genie_trainer": "trainer"},
+        {
+            "recommender_service": "recommender",
+            "movie_genie_trainer": "trainer",
+            "secret_rule": "secret-rule",
+        },
     ),
-    "metrics-api": ("metrics_api", {"metrics_api": "metrics-api"}),
+    "metrics-api": ("metrics_api", {"metrics_api": "metrics-api", "secret_rule": "secret-rule"}),
 }
 
 
