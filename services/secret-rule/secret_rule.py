@@ -2,8 +2,8 @@
 ``change-me…`` placeholder from .env.example, or shorter than 12 characters is refused, and an
 MLflow account is both a username and such a password, or neither (authentication off).
 
-One file, standard library only: each image copies it next to its own code (their build contexts
-hold only their own folder), the repository's venv installs it (scripts/bootstrap.sh).
+One file, standard library only: each image that refuses secrets copies it from the repository-root
+build context next to its own code; the repository's venv installs it (scripts/bootstrap.sh).
 """
 
 from __future__ import annotations

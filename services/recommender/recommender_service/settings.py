@@ -6,14 +6,14 @@ stops start-up with a message naming the variable (an empty variable counts as u
   RECOMMENDER_CACHE_MODELS  models kept loaded, at least 1 (4)
   MLFLOW_TRACKING_USERNAME / MLFLOW_TRACKING_PASSWORD   the account (both or neither; MLflow's
                             client reads them from the environment itself): a weak password is
-                            refused by the trainer package's rule (mlflow_account)
+                            refused by the rule every service shares (services/secret-rule)
 """
 
 from __future__ import annotations
 
-from movie_genie_trainer.mlflow_account import check_account
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from secret_rule import account_problem
 
 
 class Settings(BaseSettings):
@@ -36,12 +36,9 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _account(self) -> Settings:
-        check_account(  # RuntimeError naming the variable, as pydantic passes it through
-            {
-                "MLFLOW_TRACKING_USERNAME": self.tracking_username,
-                "MLFLOW_TRACKING_PASSWORD": self.tracking_password,
-            }
-        )
+        # RuntimeError naming the variable: pydantic passes it through, unlike a ValueError.
+        if problem := account_problem(self.tracking_username, self.tracking_password):
+            raise RuntimeError(f"{problem}; refusing to start")
         return self
 
 
