@@ -75,11 +75,6 @@ export default defineConfig(
     },
   },
   {
-    // Plain scripts served as they are (public/early-runs.js runs before the app's bundle).
-    files: ['public/**/*.js'],
-    languageOptions: { globals: { ...globals.browser }, sourceType: 'script' },
-  },
-  {
     files: ['vite.config.ts', 'eslint.config.js'],
     languageOptions: { globals: { ...globals.node } },
   },

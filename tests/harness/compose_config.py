@@ -1,5 +1,5 @@
-"""docker-compose.yml as compose resolves it with .env.example's values (a real .env need not
-exist): the static checks and the compose stage read services, ports and images from it."""
+"""The arguments that make `docker compose config` resolve docker-compose.yml with .env.example's
+values (a real .env need not exist), for the tests that read services, ports and images from it."""
 
 EXAMPLE_CONFIG_ARGS = (
     "--env-file",

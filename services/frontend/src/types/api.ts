@@ -1,5 +1,6 @@
 // The metrics API's contract, as the dashboard names it: every type here is an alias of the
-// types generated from the API's OpenAPI document (src/api/schema.d.ts, `make api-types`), so a
+// types derived from the API's OpenAPI snapshot (src/api/openapi.json -> src/api/schema.d.ts by
+// `npm run api-types` before every tsc; `make api-types` refreshes the snapshot), so a
 // change to the API that the dashboard does not follow fails `tsc` and `make lint`.
 import type { components, operations } from '@/api/schema';
 
