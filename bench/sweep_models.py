@@ -112,6 +112,31 @@ GRIDS: dict[str, list[dict]] = {
             # round 1's untried ones and the mask-ratio tie on 2-3 seeds (`--variants`).
             {"batch_size": 32},
             {"warmup_epochs": 0},
+            # round 5 (positions 22-42), three seeds each on the GPU machine, the defaults
+            # (position 6) beside them. Each variant's epochs are capped so its one-thread CPU
+            # cost stays within the 5-minute budget: measured CPU-seconds an epoch on this
+            # project's 2-core machine (train + validation) are in the comment.
+            {"label_smoothing": 0.1},  # 13.2
+            {"hidden_size": 128, "epochs": 9},  # 27.1
+            {"window_stride": 10, "epochs": 8},  # 28.7: 2.2x the windows an epoch
+            {"num_heads": 4},  # 15.1
+            {"label_smoothing": 0.2},
+            {"hidden_size": 96, "epochs": 13},  # 19.5
+            {"num_layers": 3, "epochs": 13},  # 19.1
+            {"max_length": 100, "window_stride": 25, "epochs": 8},  # 31.7
+            {"max_length": 30, "window_stride": 15, "epochs": 20},  # 12.4
+            {"batch_size": 32, "epochs": 16},  # 15.1
+            {"last_item_mask_ratio": 0.4},
+            {"dropout": 0.3},
+            {"weight_decay": 0.1},
+            {"learning_rate": 0.002},
+            {"label_smoothing": 0.1, "hidden_size": 128, "epochs": 9},
+            {"label_smoothing": 0.1, "window_stride": 10, "epochs": 8},
+            {"max_length": 30, "window_stride": 15},
+            {"last_item_mask_ratio": 0.1},
+            {"hidden_size": 128, "num_heads": 4, "epochs": 8},  # ~30.6
+            {"mask_ratio": 0.4, "epochs": 18, "early_stopping_patience": 5},
+            {"epochs": 18, "early_stopping_patience": 5},
         ]
     ],
     "ease": [{}],

@@ -196,3 +196,27 @@ def test_the_also_rule_adds_the_last_item_to_the_random_masks():
     )
     assert batch["labels"][:, -1].tolist() == [20, 40]
     assert ((batch["labels"][:, :-1] > 0).sum(dim=1) > 1).all()  # the random masks stay
+
+
+@pytest.mark.parametrize("smoothing", [0.0, 0.2])
+def test_bert4rec_loss_never_targets_padding_and_smooths_over_real_items(smoothing):
+    from movie_genie_trainer.config import Bert4RecModelConfig
+    from movie_genie_trainer.models.bert4rec import BERT4Rec
+
+    torch.manual_seed(0)
+    cfg = Bert4RecModelConfig(hidden_size=8, num_heads=2, max_length=4, dropout=0.0)
+    model = BERT4Rec(cfg.model_copy(update={"label_smoothing": smoothing}), num_items=6)
+    model.eval()
+    mask = model.mask_token
+    batch = {
+        "sequence": torch.tensor([[0, 2, mask, 4], [1, mask, 3, mask]]),
+        "labels": torch.tensor([[0, 0, 5, 0], [0, 2, 0, 6]]),
+    }
+    # By hand: a softmax over items 1..6 (column 0, padding, gets no probability at all), and
+    # each target keeps 1 - ε of its mass while ε is spread evenly over those 6 items.
+    hidden = model.encode(batch["sequence"])[batch["labels"] > 0]
+    log_p = torch.log_softmax(model._logits(hidden)[:, 1:], dim=1)
+    targets = torch.tensor([5, 2, 6]) - 1
+    nll = -log_p[torch.arange(3), targets]
+    expected = ((1 - smoothing) * nll - smoothing * log_p.mean(dim=1)).mean()
+    assert torch.allclose(model.calculate_loss(batch), expected, atol=1e-6)

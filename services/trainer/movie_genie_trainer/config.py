@@ -105,6 +105,8 @@ class Bert4RecModelConfig(Section):
     last_item_rule: Literal["only", "also"] = "only"
     # training windows tile each history from its end: one more every `window_stride` items
     window_stride: int = Field(50, ge=1)
+    # share of each target's probability spread evenly over the catalogue (0: plain softmax)
+    label_smoothing: float = Field(0.0, ge=0, lt=1)
 
 
 class Bert4RecConfig(Section):

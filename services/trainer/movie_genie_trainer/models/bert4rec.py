@@ -59,9 +59,12 @@ class BERT4Rec(nn.Module):
         holding the original item at masked positions and 0 elsewhere."""
         hidden = self.encode(batch["sequence"])
         masked = batch["labels"] > 0
-        logits = self._logits(hidden[masked])
-        logits[:, 0] = float("-inf")
-        return F.cross_entropy(logits, batch["labels"][masked])
+        # Padding (column 0) is never a target: the softmax runs over items 1..N only, so
+        # label smoothing spreads its mass over real items.
+        logits = self._logits(hidden[masked])[:, 1:]
+        return F.cross_entropy(
+            logits, batch["labels"][masked] - 1, label_smoothing=self.config.label_smoothing
+        )
 
     def full_sort_predict(self, batch: dict[str, torch.Tensor]) -> torch.Tensor:
         history = batch["history"][:, -self.history_length :]
