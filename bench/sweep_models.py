@@ -137,6 +137,12 @@ GRIDS: dict[str, list[dict]] = {
             {"hidden_size": 128, "num_heads": 4, "epochs": 8},  # ~30.6
             {"mask_ratio": 0.4, "epochs": 18, "early_stopping_patience": 5},
             {"epochs": 18, "early_stopping_patience": 5},
+            # round 6 (positions 43-47): pairs around round 5's best (position 41), five seeds
+            {"mask_ratio": 0.4, "label_smoothing": 0.1, "epochs": 18, "early_stopping_patience": 5},
+            {"mask_ratio": 0.4, "label_smoothing": 0.2, "epochs": 18, "early_stopping_patience": 5},
+            {"mask_ratio": 0.5, "epochs": 18, "early_stopping_patience": 5},
+            {"mask_ratio": 0.4, "batch_size": 32, "epochs": 16, "early_stopping_patience": 5},
+            {"label_smoothing": 0.1, "epochs": 18, "early_stopping_patience": 5},
         ]
     ],
     "ease": [{}],
