@@ -21,61 +21,54 @@ const running = (epoch: number) =>
   });
 
 describe('live training', () => {
+  // The next poll: the clock is moved on rather than waited for.
+  beforeEach(() => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
   it("a running run's page shows epoch i / N and an ETA, and moves on without a reload", async () => {
-    vi.useFakeTimers({ shouldAdvanceTime: true }); // the next poll: the clock moved on, not waited for
-    try {
-      seed([running(1)]);
-      renderApp('/metrics/runs/live');
-      const progress = await screen.findByTestId('run-progress');
-      expect(within(progress).getByTestId('run-epoch')).toHaveTextContent('1 / 5');
-      expect(progress).toHaveTextContent(/ETA 1 min (29|30) s/);
-      db.runs = [running(2)];
-      await vi.advanceTimersByTimeAsync(LIVE_INTERVAL_MS);
-      await waitFor(() => expect(screen.getByTestId('run-epoch')).toHaveTextContent('2 / 5'), POLL);
-    } finally {
-      vi.useRealTimers();
-    }
+    seed([running(1)]);
+    renderApp('/metrics/runs/live');
+    const progress = await screen.findByTestId('run-progress');
+    expect(within(progress).getByTestId('run-epoch')).toHaveTextContent('1 / 5');
+    expect(progress).toHaveTextContent(/ETA 1 min (29|30) s/);
+    db.runs = [running(2)];
+    await vi.advanceTimersByTimeAsync(LIVE_INTERVAL_MS);
+    await waitFor(() => expect(screen.getByTestId('run-epoch')).toHaveTextContent('2 / 5'), POLL);
   });
 
   it('stops asking once the run has ended', async () => {
-    vi.useFakeTimers({ shouldAdvanceTime: true }); // the next poll: the clock moved on, not waited for
-    try {
-      seed([running(4)]);
-      const { client } = renderApp('/metrics/runs/live');
-      await screen.findByTestId('run-progress');
-      const query = client.getQueryCache().find({ queryKey: ['runs', 'detail', 'live'] })!;
-      const interval = () => {
-        const every = query.observers[0].options.refetchInterval;
-        return typeof every === 'function' ? every(query) : every;
-      };
-      expect(interval()).toBeGreaterThan(0);
-      db.runs = [makeRun({ run_id: 'live', status: 'FINISHED', progress: null })];
-      await vi.advanceTimersByTimeAsync(LIVE_INTERVAL_MS);
-      await waitFor(() => expect(screen.queryByTestId('run-progress')).not.toBeInTheDocument(), POLL);
-      expect(interval()).toBe(false);
-    } finally {
-      vi.useRealTimers();
-    }
+    seed([running(4)]);
+    const { client } = renderApp('/metrics/runs/live');
+    await screen.findByTestId('run-progress');
+    const query = client.getQueryCache().find({ queryKey: ['runs', 'detail', 'live'] })!;
+    const interval = () => {
+      const every = query.observers[0].options.refetchInterval;
+      return typeof every === 'function' ? every(query) : every;
+    };
+    expect(interval()).toBeGreaterThan(0);
+    db.runs = [makeRun({ run_id: 'live', status: 'FINISHED', progress: null })];
+    await vi.advanceTimersByTimeAsync(LIVE_INTERVAL_MS);
+    await waitFor(() => expect(screen.queryByTestId('run-progress')).not.toBeInTheDocument(), POLL);
+    expect(interval()).toBe(false);
   });
 
   it('the runs list shows a run that starts after it was opened, with its progress', async () => {
-    // The idle list's refresh is 10 s away: the clock is moved on rather than waited for.
-    vi.useFakeTimers({ shouldAdvanceTime: true });
-    try {
-      seed([makeRun({ run_id: 'old' })]);
-      renderApp('/metrics');
-      expect(await screen.findAllByTestId('run-card')).toHaveLength(1);
-      db.runs = [running(2), ...db.runs];
-      await vi.advanceTimersByTimeAsync(IDLE_LIST_INTERVAL_MS);
-      const card = await waitFor(() => {
-        const found = screen.getAllByTestId('run-card').find((c) => c.dataset.runId === 'live');
-        expect(found).toBeDefined();
-        return found!;
-      }, POLL);
-      expect(within(card).getByTestId('run-epoch')).toHaveTextContent('2 / 5');
-    } finally {
-      vi.useRealTimers();
-    }
+    // The idle list's refresh is 10 s away.
+    seed([makeRun({ run_id: 'old' })]);
+    renderApp('/metrics');
+    expect(await screen.findAllByTestId('run-card')).toHaveLength(1);
+    db.runs = [running(2), ...db.runs];
+    await vi.advanceTimersByTimeAsync(IDLE_LIST_INTERVAL_MS);
+    const card = await waitFor(() => {
+      const found = screen.getAllByTestId('run-card').find((c) => c.dataset.runId === 'live');
+      expect(found).toBeDefined();
+      return found!;
+    }, POLL);
+    expect(within(card).getByTestId('run-epoch')).toHaveTextContent('2 / 5');
   });
 });
 
