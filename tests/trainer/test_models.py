@@ -204,8 +204,10 @@ def test_bert4rec_loss_never_targets_padding_and_smooths_over_real_items(smoothi
     from movie_genie_trainer.models.bert4rec import BERT4Rec
 
     torch.manual_seed(0)
-    cfg = Bert4RecModelConfig(hidden_size=8, num_heads=2, max_length=4, dropout=0.0)
-    model = BERT4Rec(cfg.model_copy(update={"label_smoothing": smoothing}), num_items=6)
+    cfg = Bert4RecModelConfig(
+        hidden_size=8, num_heads=2, max_length=4, dropout=0.0, label_smoothing=smoothing
+    )
+    model = BERT4Rec(cfg, num_items=6)
     model.eval()
     mask = model.mask_token
     batch = {
